@@ -1,0 +1,102 @@
+"""The ``workbench`` command.
+
+::
+
+    workbench run PARAMS.yaml [--out DIR] [--only NOTEBOOK]
+    workbench check PARAMS.yaml
+    workbench golden PARAMS.yaml [--dest tests/golden]
+    workbench notebooks
+
+Exit codes: 0 success; 1 a notebook failed (the run folder is written and
+marked failed); 2 bad input (params, data, arguments), with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="workbench", description="Evaluation and forecasting workbench for police and crime analysts.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("run", help="run the notebooks a params file lists and write an evaluation report")
+    r.add_argument("params", help="YAML params file, e.g. params/demo.yaml")
+    r.add_argument("--out", help="folder for run folders (default: outputs/ at the repository root)")
+    r.add_argument("--only", metavar="NOTEBOOK", help="run just this notebook of the params file")
+
+    c = sub.add_parser("check", help="validate a params file and its data without running anything")
+    c.add_argument("params")
+
+    g = sub.add_parser("golden", help="re-execute the golden notebooks that nbval checks")
+    g.add_argument("params", help="params file, normally params/ci.yaml")
+    g.add_argument("--dest", default="tests/golden", help="folder of the golden notebooks (default: tests/golden)")
+
+    sub.add_parser("notebooks", help="list the notebooks and their own parameters")
+    return p
+
+
+def _quiet_environment() -> None:
+    # Kernels inherit this: no pydevd warnings about frozen modules in notebook stderr.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _quiet_environment()
+    try:
+        if args.command == "run":
+            from workbench.runner import run
+
+            result = run(args.params, out_dir=args.out, only=args.only)
+            report = result.folder
+            print(f"run {result.status}: {report}")
+            for nb in result.notebooks:
+                if "html" in nb.files:
+                    print(f"  {nb.name}: {report / nb.files['html']}")
+            if result.status != "ok":
+                failed = ", ".join(nb.name for nb in result.notebooks if nb.status != "ok")
+                print(f"failed notebook(s): {failed} — open the executed .ipynb or .html above to see the error.", file=sys.stderr)
+            return result.exit_code
+        if args.command == "check":
+            from workbench.data import coverage, load_panel
+            from workbench.params import load_params
+
+            params = load_params(args.params)
+            panel = load_panel(params)
+            cov = coverage(panel)
+            print(f"{args.params}: ok — run '{params.run_name}', {len(params.notebooks)} notebook(s), {len(panel):,} panel rows")
+            print(cov.to_string(index=False))
+            return 0
+        if args.command == "golden":
+            from workbench.runner import make_golden
+
+            for path in make_golden(args.params, Path(args.dest)):
+                print(path)
+            return 0
+        if args.command == "notebooks":
+            from workbench.params import NOTEBOOK_PARAMS
+
+            for name, model in NOTEBOOK_PARAMS.items():
+                fields = ", ".join(f"{k}={v.default!r}" for k, v in model.model_fields.items())
+                print(f"{name}: {fields}")
+            return 0
+    except WorkbenchError as exc:
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        print(f"error: {lines[0]}", file=sys.stderr)
+        for line in lines[1:]:
+            print(f"       {line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; no run folder was written", file=sys.stderr)
+        return 130
+    return 2  # pragma: no cover - argparse requires a command
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

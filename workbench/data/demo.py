@@ -1,0 +1,310 @@
+"""Embedded demo data: a synthetic, Essex-like monthly panel with known truths.
+
+:func:`generate` builds, deterministically from a seed, monthly counts at LSOA
+level for the 14 community safety partnership (CSP) areas of the Essex force
+area and the 14 data.police.uk categories (ASB included), in the canonical
+panel form of :mod:`workbench.data.panel`. Nothing in it is real: every table
+and figure built on it must say :data:`DEMO_LABEL`.
+
+What is calibrated to real data (figures stored below, not the data itself):
+annual counts by category and by area, the number of LSOAs per area, the
+seasonal profile of crime and of ASB, and how unevenly crime falls across LSOAs
+-- all from the data.police.uk Essex street-level files for January-December
+2025 (Open Government Licence v3.0).
+
+The known truths, which later evaluations must recover (:func:`truth`):
+
+* **Trend** -- each category changes at a constant annual rate
+  (:data:`CATEGORY_TRENDS`), anchored so that expected 2025 totals match the
+  calibration figures.
+* **COVID-19** -- a multiplicative shock per category in the months of
+  :data:`COVID_MONTHS` (April 2020 - March 2021), full strength in lockdowns.
+* **Hotspot patrols** -- from :data:`HOTSPOT_START` the expected count of the
+  categories in :data:`HOTSPOT_CATEGORIES` in the LSOAs of
+  :func:`hotspot_lsoas` is multiplied by :data:`HOTSPOT_RATE_RATIO`
+  (the start month is in the post period). No spillover is injected.
+* **Violence & Vulnerability Unit** -- from :data:`VVU_START` the expected
+  count of :data:`VVU_CATEGORIES` is multiplied by :data:`VVU_RATE_RATIO`
+  in every area.
+
+Counts are Negative Binomial draws around those expectations. As in
+data.police.uk aggregates, cells with a count of zero are not listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from workbench.data.panel import PANEL_COLUMNS, finalise_panel
+
+DEMO_LABEL = "synthetic demo data"
+SOURCE = "demo"
+FORCE = "essex"
+
+#: Where the calibration figures come from.
+CALIBRATION_SOURCE = (
+    "data.police.uk street-level crime, Essex Police, January-December 2025, aggregated by LSOA "
+    "(Open Government Licence v3.0); see ../shared/data/real/PROVENANCE.md"
+)
+
+#: Counts in Essex, Jan-Dec 2025, by data.police.uk category (all locations).
+CATEGORY_TOTALS_2025: dict[str, int] = {
+    "Anti-social behaviour": 14541,
+    "Bicycle theft": 1169,
+    "Burglary": 5292,
+    "Criminal damage and arson": 12694,
+    "Drugs": 6479,
+    "Other crime": 3521,
+    "Other theft": 10273,
+    "Possession of weapons": 1678,
+    "Public order": 10903,
+    "Robbery": 1379,
+    "Shoplifting": 14019,
+    "Theft from the person": 1034,
+    "Vehicle crime": 10519,
+    "Violence and sexual offences": 64716,
+}
+CATEGORIES: tuple[str, ...] = tuple(CATEGORY_TOTALS_2025)
+
+#: Counts in 2025 and number of LSOAs with any crime, by CSP / local authority.
+AREAS: dict[str, tuple[int, int]] = {
+    "Basildon": (18833, 112),
+    "Braintree": (9820, 88),
+    "Brentwood": (5684, 48),
+    "Castle Point": (5429, 57),
+    "Chelmsford": (14497, 113),
+    "Colchester": (17716, 117),
+    "Epping Forest": (9911, 78),
+    "Harlow": (10031, 58),
+    "Maldon": (3276, 41),
+    "Rochford": (4340, 53),
+    "Southend-on-Sea": (19887, 108),
+    "Tendring": (13638, 89),
+    "Thurrock": (17216, 100),
+    "Uttlesford": (5644, 49),
+}
+
+#: Month-of-year index (January first, mean 1) of 2025 counts.
+SEASONAL_CRIME = (0.935, 0.864, 1.014, 0.998, 1.029, 1.039, 1.113, 1.059, 0.972, 1.015, 0.989, 0.972)
+SEASONAL_ASB = (0.782, 0.772, 0.994, 1.028, 1.176, 1.174, 1.316, 1.175, 0.955, 0.944, 0.885, 0.799)
+
+#: Spread of LSOA totals within an area: sd of log counts is about 0.6-0.9 in 2025;
+#: the top 10% of LSOAs hold about 35% of crime.
+LSOA_LOG_SD = 0.75
+LSOA_CATEGORY_LOG_SD = 0.3
+AREA_CATEGORY_LOG_SD = 0.15
+#: Negative Binomial shape (variance = mu + mu^2 / shape) at LSOA x category x month.
+NB_SHAPE = 6.0
+
+# ----------------------------------------------------------------------------- known truths
+
+#: True annual change of each category's expected count (a constant rate).
+CATEGORY_TRENDS: dict[str, float] = {
+    "Anti-social behaviour": -0.06,
+    "Bicycle theft": -0.04,
+    "Burglary": -0.05,
+    "Criminal damage and arson": -0.02,
+    "Drugs": 0.03,
+    "Other crime": 0.04,
+    "Other theft": -0.03,
+    "Possession of weapons": 0.05,
+    "Public order": 0.03,
+    "Robbery": -0.01,
+    "Shoplifting": 0.06,
+    "Theft from the person": 0.02,
+    "Vehicle crime": -0.02,
+    "Violence and sexual offences": 0.03,
+}
+
+#: COVID-19 months and their strength (1 = national lockdown, 0.5 = tiered restrictions).
+COVID_MONTHS: dict[str, float] = {
+    "2020-04": 1.0, "2020-05": 1.0, "2020-06": 0.8, "2020-07": 0.5, "2020-08": 0.4, "2020-09": 0.5,
+    "2020-10": 0.6, "2020-11": 1.0, "2020-12": 0.7, "2021-01": 1.0, "2021-02": 1.0, "2021-03": 0.8,
+}
+#: Rate ratio of each category at full COVID-19 strength.
+COVID_RATE_RATIO: dict[str, float] = {
+    "Anti-social behaviour": 1.6,
+    "Bicycle theft": 1.0,
+    "Burglary": 0.75,
+    "Criminal damage and arson": 0.9,
+    "Drugs": 1.3,
+    "Other crime": 0.95,
+    "Other theft": 0.7,
+    "Possession of weapons": 0.95,
+    "Public order": 0.9,
+    "Robbery": 0.65,
+    "Shoplifting": 0.5,
+    "Theft from the person": 0.45,
+    "Vehicle crime": 0.75,
+    "Violence and sexual offences": 0.85,
+}
+
+HOTSPOT_START = "2023-06"
+HOTSPOT_CATEGORIES = ("Anti-social behaviour", "Violence and sexual offences")
+HOTSPOT_RATE_RATIO = 0.80
+#: Hotspot LSOAs carry this multiple of a typical LSOA's expected count.
+HOTSPOT_LEVEL = 4.0
+#: Areas whose first LSOAs are the hotspots (two in the six busiest areas, one elsewhere: 20 in all).
+_HOTSPOT_AREAS_TWO = ("Basildon", "Colchester", "Southend-on-Sea", "Thurrock", "Chelmsford", "Tendring")
+
+VVU_START = "2019-10"
+VVU_CATEGORIES = ("Violence and sexual offences", "Possession of weapons", "Robbery")
+VVU_RATE_RATIO = 0.93
+
+LSOAS_PER_MSOA = 5
+
+
+@dataclass(frozen=True)
+class DemoTruth:
+    """The documented truths injected into the demo panel."""
+
+    category_trends: dict[str, float] = field(default_factory=lambda: dict(CATEGORY_TRENDS))
+    covid_months: dict[str, float] = field(default_factory=lambda: dict(COVID_MONTHS))
+    covid_rate_ratio: dict[str, float] = field(default_factory=lambda: dict(COVID_RATE_RATIO))
+    hotspot_lsoas: tuple[str, ...] = ()
+    hotspot_start: str = HOTSPOT_START
+    hotspot_categories: tuple[str, ...] = HOTSPOT_CATEGORIES
+    hotspot_rate_ratio: float = HOTSPOT_RATE_RATIO
+    vvu_start: str = VVU_START
+    vvu_categories: tuple[str, ...] = VVU_CATEGORIES
+    vvu_rate_ratio: float = VVU_RATE_RATIO
+    nb_shape: float = NB_SHAPE
+
+
+def lsoa_table(lsoa_fraction: float = 1.0) -> pd.DataFrame:
+    """The synthetic LSOAs: code, name (``"<area> 001A"`` as in real LSOA names) and area.
+
+    Codes use the unused ``E019xxxxx`` range so they can never be mistaken for real LSOAs.
+    """
+    rows = []
+    idx = 0
+    for area, (_, n_real) in AREAS.items():
+        n = max(3, int(round(n_real * lsoa_fraction)))
+        for j in range(n):
+            msoa, letter = divmod(j, LSOAS_PER_MSOA)
+            name = f"{area} {msoa + 1:03d}{'ABCDE'[letter]}"
+            rows.append((f"E019{idx:05d}", name, area))
+            idx += 1
+    return pd.DataFrame(rows, columns=["area_code", "area_name", "csp"])
+
+
+def hotspot_lsoas() -> tuple[str, ...]:
+    """Names of the 20 hotspot LSOAs (the same for every seed and LSOA fraction)."""
+    names = []
+    for area in AREAS:
+        names.append(f"{area} 001A")
+        if area in _HOTSPOT_AREAS_TWO:
+            names.append(f"{area} 001B")
+    return tuple(names)
+
+
+def truth() -> DemoTruth:
+    """The known truths of the demo panel."""
+    return DemoTruth(hotspot_lsoas=hotspot_lsoas())
+
+
+def _rng(seed: int, stream: int) -> np.random.Generator:
+    # One independent stream per component, so adding a component never moves the others.
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,)))
+
+
+def expected_counts(
+    seed: int, start: str = "2015-04", end: str = "2025-12", lsoa_fraction: float = 1.0
+) -> tuple[pd.DatetimeIndex, pd.DataFrame, np.ndarray]:
+    """Expected monthly counts before Negative Binomial noise.
+
+    Returns
+    -------
+    months, lsoas, mu
+        ``mu`` has shape (month, LSOA, category) in the order of ``months``,
+        ``lsoas`` rows and :data:`CATEGORIES`.
+    """
+    months = pd.date_range(f"{start}-01", f"{end}-01", freq="MS")
+    if len(months) == 0:
+        raise ValueError(f"empty demo period {start} to {end}")
+    lsoas = lsoa_table(lsoa_fraction)
+    n_l, n_c = len(lsoas), len(CATEGORIES)
+    area_names = list(AREAS)
+    area_idx = lsoas["csp"].map({a: i for i, a in enumerate(area_names)}).to_numpy()
+
+    # Spatial weights: LSOA level, LSOA x category, area x category.
+    w = np.exp(_rng(seed, 1).normal(-LSOA_LOG_SD**2 / 2, LSOA_LOG_SD, n_l))
+    hot = lsoas["area_name"].isin(hotspot_lsoas()).to_numpy()
+    w[hot] = HOTSPOT_LEVEL
+    w_lc = w[:, None] * np.exp(_rng(seed, 2).normal(0, LSOA_CATEGORY_LOG_SD, (n_l, n_c)))
+    w_ac = np.exp(_rng(seed, 3).normal(0, AREA_CATEGORY_LOG_SD, (len(area_names), n_c)))
+    area_total = np.array([AREAS[a][0] for a in area_names], dtype=float)
+    area_share = area_total / area_total.sum()
+    # Share of category c in LSOA l: area share x within-area LSOA share.
+    share = np.zeros((n_l, n_c))
+    for a in range(len(area_names)):
+        m = area_idx == a
+        within = w_lc[m] / w_lc[m].sum(axis=0, keepdims=True)
+        share[m] = within * area_share[a] * w_ac[a]
+    share /= share.sum(axis=0, keepdims=True)
+
+    # Time profile per category on a grid that always includes 2025 (the anchor year).
+    grid = pd.date_range(min(months[0], pd.Timestamp("2025-01-01")), max(months[-1], pd.Timestamp("2025-12-01")), freq="MS")
+    years = (grid - pd.Timestamp("2025-07-01")).days.to_numpy() / 365.25
+    trend = np.exp(np.outer(years, np.log1p([CATEGORY_TRENDS[c] for c in CATEGORIES])))
+    season = np.empty((len(grid), n_c))
+    moy = grid.month.to_numpy() - 1
+    for j, c in enumerate(CATEGORIES):
+        season[:, j] = np.asarray(SEASONAL_ASB if c == "Anti-social behaviour" else SEASONAL_CRIME)[moy]
+    covid_strength = np.array([COVID_MONTHS.get(m.strftime("%Y-%m"), 0.0) for m in grid])
+    covid = np.exp(np.outer(covid_strength, np.log([COVID_RATE_RATIO[c] for c in CATEGORIES])))
+    vvu = np.ones((len(grid), n_c))
+    vvu_post = grid >= pd.Timestamp(f"{VVU_START}-01")
+    for j, c in enumerate(CATEGORIES):
+        if c in VVU_CATEGORIES:
+            vvu[vvu_post, j] = VVU_RATE_RATIO
+    profile = trend * season * covid * vvu
+    in_2025 = grid.year == 2025
+    scale = np.array([CATEGORY_TOTALS_2025[c] for c in CATEGORIES]) / profile[in_2025].sum(axis=0)
+    profile = profile * scale
+    keep = grid.isin(months)
+
+    mu = profile[keep][:, None, :] * share[None, :, :]
+    hot_post = months >= pd.Timestamp(f"{HOTSPOT_START}-01")
+    for j, c in enumerate(CATEGORIES):
+        if c in HOTSPOT_CATEGORIES:
+            mu[np.ix_(hot_post, hot, [j])] *= HOTSPOT_RATE_RATIO
+    return months, lsoas, mu
+
+
+def generate(seed: int, start: str = "2015-04", end: str = "2025-12", lsoa_fraction: float = 1.0) -> pd.DataFrame:
+    """Generate the synthetic demo panel (canonical long form, zero cells omitted).
+
+    Parameters
+    ----------
+    seed
+        The run's seed; the same seed always gives the same panel.
+    start, end
+        First and last month, ``"YYYY-MM"``, inclusive.
+    lsoa_fraction
+        Share of each area's LSOAs to generate (at least three per area);
+        1 gives the Essex-sized panel of about 1,100 LSOAs.
+    """
+    months, lsoas, mu = expected_counts(seed, start, end, lsoa_fraction)
+    rng = _rng(seed, 10)
+    # Negative Binomial as a Gamma-Poisson mixture.
+    counts = rng.poisson(rng.gamma(NB_SHAPE, mu / NB_SHAPE))
+    t, l, c = np.nonzero(counts)
+    panel = pd.DataFrame(
+        {
+            "period": months[t],
+            "frequency": "M",
+            "force": FORCE,
+            "area_level": "lsoa",
+            "area_code": lsoas["area_code"].to_numpy()[l],
+            "area_name": lsoas["area_name"].to_numpy()[l],
+            "category": np.asarray(CATEGORIES)[c],
+            "count": counts[t, l, c].astype("int64"),
+            "source": SOURCE,
+        },
+        columns=list(PANEL_COLUMNS),
+    )
+    return finalise_panel(panel)

@@ -1,0 +1,376 @@
+"""The schema of params files, validated before anything runs.
+
+A params file is YAML with shared sections (``data``, ``areas``, ``period``,
+``seed``, ``sampler``) and a list of ``notebooks``, each with its own
+``parameters``. Unknown keys are rejected everywhere. Every error names the
+file, the line, the key, what was expected and what to do.
+
+Relative paths in ``data.path`` are resolved against the folder of the params
+file, so a scheduled job gives the same result from any working directory.
+
+The same schema validates a notebook's ``parameters`` cell when it runs on its
+own (JupyterLab, or ``papermill notebooks/X.ipynb out.ipynb -f params/X.yaml``):
+see :func:`notebook_config`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from workbench.errors import ParamsError
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+#: Folder holding the source notebooks (``notebooks/`` at the repository root).
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+class Strict(BaseModel):
+    """Base for every params section: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+def _month(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not MONTH_RE.match(text):
+        raise ValueError(f"expected a month as 'YYYY-MM' (e.g. '2025-12'), got {value!r}")
+    return text
+
+
+# --------------------------------------------------------------------------- data
+
+
+class DemoOptions(Strict):
+    """Options of the embedded synthetic demo panel (:mod:`workbench.data.demo`)."""
+
+    start: str = Field("2015-04", description="first month of the synthetic panel")
+    end: str = Field("2025-12", description="last month; a fixed month, never 'today'")
+    lsoa_fraction: float = Field(
+        1.0, gt=0, le=1, description="share of each area's LSOAs to generate (1 = Essex-sized)"
+    )
+
+    _check_months = field_validator("start", "end", mode="before")(_month)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DemoOptions":
+        if self.start > self.end:
+            raise ValueError(f"data.demo.start ({self.start}) is after data.demo.end ({self.end})")
+        return self
+
+
+class DataSection(Strict):
+    """Where the panel comes from.
+
+    ``demo`` generates the synthetic Essex-like panel from ``seed``;
+    ``tidy_csv`` reads a CSV with columns period, area, category, count.
+    """
+
+    source: Literal["demo", "tidy_csv"] = "demo"
+    path: str | None = Field(None, description="input file or folder (not used by 'demo')")
+    force: str = Field("essex", description="data.police.uk force slug the data belongs to")
+    demo: DemoOptions = Field(default_factory=DemoOptions)
+
+    @model_validator(mode="after")
+    def _path_matches_source(self) -> "DataSection":
+        if self.source == "demo" and self.path is not None:
+            raise ValueError("data.path is not used with source 'demo'; remove it or choose another source")
+        if self.source != "demo" and self.path is None:
+            raise ValueError(f"data.source '{self.source}' needs data.path: the file or folder to read")
+        return self
+
+    @property
+    def label(self) -> str:
+        """Words every table and figure built on this data carries."""
+        return {"demo": "synthetic demo data", "tidy_csv": "analyst-supplied data"}[self.source]
+
+
+class PeriodSection(Strict):
+    """Analysis window (inclusive months); ``null`` means from the first / to the last month in the data."""
+
+    start: str | None = None
+    end: str | None = None
+
+    _check_months = field_validator("start", "end", mode="before")(_month)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "PeriodSection":
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"period.start ({self.start}) is after period.end ({self.end})")
+        return self
+
+
+class SamplerSection(Strict):
+    """MCMC settings passed to PyMC. ``nutpie`` is the default NUTS implementation."""
+
+    draws: int = Field(1000, ge=10)
+    tune: int = Field(1000, ge=10)
+    chains: int = Field(4, ge=1, le=16)
+    cores: int = Field(2, ge=1)
+    target_accept: float = Field(0.9, gt=0.5, lt=1)
+    nuts_sampler: Literal["nutpie", "pymc"] = "nutpie"
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+class OverviewParams(Strict):
+    """Parameters of ``00-data-overview``."""
+
+    top_n: int = Field(10, ge=1, le=200, description="how many top areas to list")
+    recent_months: int = Field(12, ge=1, le=60, description="length of the 'latest' window for totals")
+
+
+#: Each notebook's own parameters. A notebook listed in a params file must be here.
+NOTEBOOK_PARAMS: dict[str, type[Strict]] = {
+    "00-data-overview": OverviewParams,
+}
+
+#: Names of the shared sections that the runner passes to every notebook.
+SHARED_KEYS = ("run_name", "seed", "data", "areas", "period", "sampler")
+#: Parameters every notebook declares besides the shared ones and its own.
+RUNTIME_KEYS = ("results_dir", "notebooks")
+
+
+class NotebookEntry(Strict):
+    name: str
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known(self) -> "NotebookEntry":
+        model = NOTEBOOK_PARAMS.get(self.name)
+        if model is None:
+            known = ", ".join(sorted(NOTEBOOK_PARAMS))
+            raise ValueError(f"unknown notebook '{self.name}'; known notebooks: {known}")
+        self.parameters = model.model_validate(self.parameters).model_dump(mode="json")
+        return self
+
+
+class RunParams(Strict):
+    """A whole params file."""
+
+    run_name: str = Field(..., description="folder name under outputs/")
+    seed: int = Field(..., ge=0, lt=2**32)
+    data: DataSection = Field(default_factory=DataSection)
+    areas: list[str] | None = Field(None, description="area names to keep; null keeps every area")
+    period: PeriodSection = Field(default_factory=PeriodSection)
+    sampler: SamplerSection = Field(default_factory=SamplerSection)
+    notebooks: list[NotebookEntry] = Field(..., min_length=1)
+
+    @field_validator("run_name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not NAME_RE.match(value):
+            raise ValueError(f"run_name must be letters, digits, '.', '_' or '-', got {value!r}")
+        return value
+
+    @field_validator("areas")
+    @classmethod
+    def _non_empty(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and not value:
+            raise ValueError("areas is an empty list; use null for every area")
+        return value
+
+    def shared(self) -> dict[str, Any]:
+        """The shared sections as plain values, as passed to every notebook."""
+        return self.model_dump(mode="json", include=set(SHARED_KEYS))
+
+    def notebook(self, name: str) -> NotebookEntry:
+        for entry in self.notebooks:
+            if entry.name == name:
+                return entry
+        listed = ", ".join(e.name for e in self.notebooks)
+        raise ParamsError(f"notebook '{name}' is not listed in this params file (listed: {listed})")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _yaml_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML node at ``loc`` (or of its nearest parent)."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    node, line = value, key.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def format_validation_error(exc: ValidationError, source: str, root: yaml.Node | None = None) -> str:
+    """Turn a pydantic error into lines naming file, line, key, what was expected and the fix."""
+    lines = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
+        # Model-level checks of a notebook entry are reported at its name.
+        key = _key(loc) or "(top level)"
+        where = source
+        line = _yaml_line(root, loc) if root is not None else None
+        if line:
+            where += f" line {line}"
+        kind = err["type"]
+        msg = err["msg"].removeprefix("Value error, ")
+        if kind == "extra_forbidden":
+            parent = loc[:-1]
+            allowed = _allowed_keys(parent)
+            hint = f"expected one of: {', '.join(allowed)}. Fix: remove or rename it." if allowed else "Fix: remove it."
+            lines.append(f"{where}: unknown key '{key}'; {hint}")
+        elif kind == "missing":
+            lines.append(f"{where}: missing key '{key}'. Fix: add it (see params/demo.yaml for an example).")
+        else:
+            got = err.get("input")
+            got_text = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+            lines.append(f"{where}: key '{key}': {msg}{got_text}.")
+    return "\n".join(lines)
+
+
+def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
+    model: Any = RunParams
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        if model is NotebookEntry and part == "parameters":
+            return []
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        model = next((a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if model is None:
+            return []
+    return sorted(getattr(model, "model_fields", {}))
+
+
+def load_params(path: str | Path) -> RunParams:
+    """Read and validate a params file.
+
+    Raises
+    ------
+    ParamsError
+        If the file is missing, is not YAML, or does not match the schema. The
+        message names the file, line and key.
+    """
+    path = Path(path)
+    if not path.is_file():
+        hint = " (it is a folder)" if path.is_dir() else ""
+        raise ParamsError(
+            f"params file '{path}' not found{hint}. Fix: give the path of a YAML params file, e.g. params/demo.yaml."
+        )
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        root = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParamsError(f"{path}{line}: not valid YAML ({problem}). Fix the syntax there.") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys (run_name, seed, data, notebooks, ...), got {type(raw).__name__}.")
+    raw.setdefault("run_name", path.stem)
+    try:
+        params = RunParams.model_validate(raw)
+    except ValidationError as exc:
+        raise ParamsError(format_validation_error(exc, str(path), root)) from None
+    if params.data.path is not None:
+        resolved = (path.parent / params.data.path).resolve()
+        if not resolved.exists():
+            line = _yaml_line(root, ("data", "path"))
+            raise ParamsError(
+                f"{path} line {line}: key 'data.path': '{params.data.path}' does not exist "
+                f"(resolved against the params file's folder to {resolved}). Fix: point it at the data file or folder."
+            )
+        params.data.path = str(resolved)
+    for entry in params.notebooks:
+        nb = NOTEBOOKS_DIR / f"{entry.name}.ipynb"
+        if not nb.is_file():
+            raise ParamsError(f"{path}: notebook '{entry.name}' has no file {nb}. Fix: check the name.")
+    return params
+
+
+# --------------------------------------------------------------------------- inside a notebook
+
+
+@dataclass(frozen=True)
+class NotebookConfig:
+    """What a notebook works from: the validated shared sections and its own parameters."""
+
+    name: str
+    run: RunParams
+    nb: Strict
+    results_dir: str | None
+
+    @property
+    def seed(self) -> int:
+        return self.run.seed
+
+    @property
+    def data(self) -> DataSection:
+        return self.run.data
+
+    @property
+    def label(self) -> str:
+        return self.run.data.label
+
+
+def notebook_config(name: str, *, results_dir: str | None = None, notebooks: list | None = None, **values: Any) -> NotebookConfig:
+    """Validate a notebook's parameters cell against the params schema.
+
+    Parameters
+    ----------
+    name
+        The notebook's name (file stem), e.g. ``"00-data-overview"``.
+    results_dir
+        Folder for the notebook's results JSON; ``None`` writes nothing.
+    notebooks
+        The ``notebooks`` list of a whole params file, present when the file was
+        passed straight to Papermill (``-f``); this notebook's entry, if any, sets
+        its own parameters (its values win over the cell's defaults).
+    **values
+        The shared sections (``run_name``, ``seed``, ``data``, ``areas``,
+        ``period``, ``sampler``) and the notebook's own parameters.
+    """
+    model = NOTEBOOK_PARAMS.get(name)
+    if model is None:
+        raise ParamsError(f"unknown notebook '{name}'; known notebooks: {', '.join(sorted(NOTEBOOK_PARAMS))}")
+    shared = {k: values.pop(k) for k in SHARED_KEYS if k in values}
+    own = dict(values)
+    for entry in notebooks or []:
+        if isinstance(entry, dict) and entry.get("name") == name:
+            own.update(entry.get("parameters") or {})
+    source = f"notebook '{name}' parameters"
+    try:
+        run = RunParams.model_validate({**shared, "notebooks": [{"name": name, "parameters": own}]})
+    except ValidationError as exc:
+        raise ParamsError(format_validation_error(exc, source)) from None
+    if run.data.path is not None and not Path(run.data.path).exists():
+        raise ParamsError(f"{source}: key 'data.path': '{run.data.path}' does not exist. Fix: point it at the data.")
+    nb = model.model_validate(run.notebooks[0].parameters)
+    return NotebookConfig(name=name, run=run, nb=nb, results_dir=results_dir)

@@ -1,0 +1,332 @@
+"""Papermill orchestration: params file → executed notebooks → evaluation report.
+
+:func:`run` validates the params file and the data *before* anything is
+written, then executes each listed notebook with Papermill in a hidden
+temporary folder ``outputs/<run-name>/.incomplete-<stamp>-<pid>/``. When every
+notebook has run (whether it passed or failed) the folder gets its manifest
+``run.json`` and is renamed to ``outputs/<run-name>/<UTC stamp>/`` in one step,
+so no half-written run is ever visible. An interrupted or crashed run removes
+its temporary folder.
+
+What a run folder holds, per notebook ``NAME``:
+
+* ``NAME.ipynb`` -- the executed notebook (with the error, if it failed);
+* ``NAME.html`` -- the analyst's report (code and outputs);
+* ``NAME.publication.html`` -- the same without code cells;
+* ``results/NAME.json`` -- the headline figures the notebook wrote;
+
+and ``run.json``: params as resolved, sha256 of every input file, package
+versions, git commit, seed, per-notebook status and duration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+from workbench.errors import ParamsError
+from workbench.params import NOTEBOOKS_DIR, RunParams, load_params
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO_ROOT / "outputs"
+KERNEL_NAME = "python3"
+MANIFEST_VERSION = 1
+#: Packages whose versions go into every manifest.
+PACKAGES = (
+    "workbench", "pymc", "pytensor", "arviz", "nutpie", "pandas", "numpy", "scipy", "xarray", "prophet",
+    "cmdstanpy", "papermill", "nbconvert", "nbformat", "ipykernel", "matplotlib", "pydantic", "pyyaml",
+    "h5netcdf", "h5py", "pyarrow",
+)
+
+
+@dataclass
+class NotebookRun:
+    name: str
+    status: str = "pending"
+    duration_s: float = 0.0
+    error: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    """What :func:`run` did: where the run folder is and how each notebook went."""
+
+    folder: Path
+    status: str
+    notebooks: list[NotebookRun]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status == "ok" else 1
+
+
+# ----------------------------------------------------------------------------- manifest parts
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def package_versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def git_state(root: Path = REPO_ROOT) -> dict[str, Any]:
+    """Commit and whether the work tree has uncommitted changes (``None`` outside a git checkout)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        if commit.returncode != 0:
+            return {"commit": None, "dirty": None}
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=10)
+        return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def utc_stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+def export_html(executed: Path, html: Path, publication: Path) -> None:
+    """The analyst's HTML (code and outputs) and the publication HTML (outputs and text only)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    html.write_text(body, encoding="utf-8")
+    pub = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = pub.from_notebook_node(nb)
+    publication.write_text(body, encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- running
+
+
+def notebook_parameters(params: RunParams, name: str, results_dir: str | None) -> dict[str, Any]:
+    """What Papermill injects into notebook ``name``: the shared sections, its own parameters and ``results_dir``."""
+    return {**params.shared(), **params.notebook(name).parameters, "results_dir": results_dir}
+
+
+def execute_notebook(name: str, output: Path, parameters: dict[str, Any], cwd: Path) -> None:
+    """Execute ``notebooks/<name>.ipynb`` with Papermill into ``output``."""
+    import papermill as pm
+
+    with _quiet_papermill():
+        pm.execute_notebook(
+            str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            # Kernel log warnings (e.g. about TCP transport on loopback) are not the analyst's concern.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+
+
+@contextlib.contextmanager
+def _quiet_papermill():
+    import logging
+
+    logger = logging.getLogger("papermill")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _error_text(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    if ename:
+        return f"{ename}: {getattr(exc, 'evalue', '')}".strip()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run(
+    params_path: str | Path,
+    out_dir: str | Path | None = None,
+    only: str | None = None,
+    log: TextIO | None = None,
+) -> RunResult:
+    """Run every notebook a params file lists (or just ``only``) and write the run folder.
+
+    Raises
+    ------
+    WorkbenchError
+        Bad params or data, before anything is written.
+    """
+    log = log or sys.stderr
+    params_path = Path(params_path)
+    params = load_params(params_path)
+    names = [e.name for e in params.notebooks]
+    if only is not None:
+        if only not in names:
+            raise ParamsError(
+                f"--only {only}: not a notebook of {params_path} (it lists: {', '.join(names)}). Fix: use one of those."
+            )
+        names = [only]
+
+    # Check the data before writing anything: a bad input file stops here with a clear error.
+    from workbench.data import input_files, load_panel
+
+    load_panel(params)
+    inputs = [{"path": str(p), "bytes": p.stat().st_size, "sha256": sha256(p)} for p in input_files(params)]
+
+    started = datetime.now(timezone.utc)
+    base = Path(out_dir) if out_dir is not None else DEFAULT_OUT
+    run_root = base / params.run_name
+    run_root.mkdir(parents=True, exist_ok=True)
+    stamp = utc_stamp(started)
+    final = run_root / stamp
+    n = 1
+    while final.exists():
+        n += 1
+        final = run_root / f"{stamp}-{n}"
+    tmp = run_root / f".incomplete-{final.name}-{os.getpid()}"
+    tmp.mkdir()
+    try:
+        results = []
+        t0 = time.perf_counter()
+        for i, name in enumerate(names, 1):
+            nb = NotebookRun(name)
+            print(f"[{i}/{len(names)}] {name} …", file=log, flush=True)
+            executed = tmp / f"{name}.ipynb"
+            start = time.perf_counter()
+            try:
+                execute_notebook(name, executed, notebook_parameters(params, name, "results"), tmp)
+                nb.status = "ok"
+            except Exception as exc:  # a failing notebook is recorded; the others still run
+                nb.status, nb.error = "failed", _error_text(exc)
+            nb.duration_s = round(time.perf_counter() - start, 2)
+            if executed.exists():
+                nb.files["executed"] = executed.name
+                try:
+                    export_html(executed, tmp / f"{name}.html", tmp / f"{name}.publication.html")
+                    nb.files["html"] = f"{name}.html"
+                    nb.files["publication_html"] = f"{name}.publication.html"
+                except Exception as exc:  # the executed notebook is still there to read
+                    nb.status = "failed"
+                    nb.error = nb.error or f"HTML export failed: {_error_text(exc)}"
+            result_file = tmp / "results" / f"{name}.json"
+            if result_file.exists():
+                nb.files["results"] = f"results/{name}.json"
+            elif nb.status == "ok":
+                nb.status, nb.error = "failed", f"the notebook wrote no results/{name}.json"
+            print(
+                f"      {nb.status} ({nb.duration_s:.1f} s)" + (f": {nb.error}" if nb.error else ""),
+                file=log,
+                flush=True,
+            )
+            results.append(nb)
+        status = "ok" if all(r.status == "ok" for r in results) else "failed"
+        finished = datetime.now(timezone.utc)
+        manifest = {
+            "manifest_version": MANIFEST_VERSION,
+            "run_name": params.run_name,
+            "status": status,
+            "started_utc": started.isoformat(timespec="seconds"),
+            "finished_utc": finished.isoformat(timespec="seconds"),
+            "duration_s": round(time.perf_counter() - t0, 2),
+            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else None,
+            "params_file": str(params_path.resolve()),
+            "params_sha256": sha256(params_path),
+            "params": params.model_dump(mode="json"),
+            "seed": params.seed,
+            "only": only,
+            "inputs": inputs,
+            "git": git_state(),
+            "packages": package_versions(),
+            "platform": platform.platform(),
+            "notebooks": [
+                {"name": r.name, "status": r.status, "duration_s": r.duration_s, "error": r.error, **r.files}
+                for r in results
+            ],
+            "results": {r.name: r.files["results"] for r in results if "results" in r.files},
+        }
+        (tmp / "run.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _point_latest(run_root, final)
+    return RunResult(final, status, results)
+
+
+def _point_latest(run_root: Path, final: Path) -> None:
+    """``outputs/<run-name>/latest`` → the newest run folder (best effort; not on every file system)."""
+    link = run_root / "latest"
+    tmp_link = run_root / f".latest-{os.getpid()}"
+    with contextlib.suppress(OSError):
+        if tmp_link.is_symlink():
+            tmp_link.unlink()
+        tmp_link.symlink_to(final.name)
+        os.replace(tmp_link, link)
+
+
+# ----------------------------------------------------------------------------- golden notebooks
+
+#: Metadata that changes on every execution and would only add noise to diffs.
+_VOLATILE_NB_META = ("start_time", "end_time", "duration", "input_path", "output_path")
+_VOLATILE_CELL_META = ("start_time", "end_time", "duration", "status")
+
+
+def make_golden(params_path: str | Path, dest: str | Path, log: TextIO | None = None) -> list[Path]:
+    """Execute each notebook of a params file into ``dest`` for nbval, without writing results.
+
+    Execution timestamps are removed so that a re-run changes only what the
+    notebooks show.
+    """
+    import nbformat
+
+    log = log or sys.stderr
+    params = load_params(params_path)
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for entry in params.notebooks:
+        out = dest / f"{entry.name}.ipynb"
+        print(f"golden: {entry.name} …", file=log, flush=True)
+        execute_notebook(entry.name, out, notebook_parameters(params, entry.name, None), dest)
+        nb = nbformat.read(out, as_version=4)
+        meta = nb.metadata.get("papermill", {})
+        for key in _VOLATILE_NB_META:
+            meta.pop(key, None)
+        meta.pop("environment_variables", None)
+        for cell in nb.cells:
+            cmeta = cell.metadata.get("papermill", {})
+            for key in _VOLATILE_CELL_META:
+                cmeta.pop(key, None)
+            cell.metadata.pop("execution", None)
+        nbformat.write(nb, out)
+        written.append(out)
+    return written
