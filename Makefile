@@ -23,6 +23,7 @@ help:
 
 venv: $(STAMP)
 
+# Installs the pinned stack; importing matplotlib builds its font cache here rather than in a notebook's stderr.
 $(STAMP): pyproject.toml requirements.lock
 	@set -e; \
 	if [ ! -x "$(PY)" ]; then \
@@ -33,13 +34,16 @@ $(STAMP): pyproject.toml requirements.lock
 	echo "installing the pinned stack into $(VENV) (about a minute on a fresh machine)"; \
 	"$(PY)" -m pip install --quiet --upgrade pip; \
 	"$(PY)" -m pip install --quiet -c requirements.lock -e '.[test]'; \
+	"$(PY)" -c "import matplotlib.pyplot"; \
 	touch "$(STAMP)"
 
 report: $(STAMP)
 	$(VENV)/bin/workbench run $(PARAMS)
 
+# Unit tests, every notebook through the runner with $(CI_PARAMS), and nbval over tests/golden/.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/golden/sanitize.cfg
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS)
 
 lab: $(STAMP)
 	@token=$${JUPYTER_TOKEN:-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \

@@ -142,17 +142,18 @@ RUNTIME_KEYS = ("results_dir", "notebooks")
 
 
 class NotebookEntry(Strict):
+    """One notebook of a run. Its ``parameters`` are checked against its own model by :func:`validate_run`."""
+
     name: str
     parameters: dict[str, Any] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _known(self) -> "NotebookEntry":
-        model = NOTEBOOK_PARAMS.get(self.name)
-        if model is None:
+    @field_validator("name")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in NOTEBOOK_PARAMS:
             known = ", ".join(sorted(NOTEBOOK_PARAMS))
-            raise ValueError(f"unknown notebook '{self.name}'; known notebooks: {known}")
-        self.parameters = model.model_validate(self.parameters).model_dump(mode="json")
-        return self
+            raise ValueError(f"unknown notebook '{value}'; known notebooks: {known}")
+        return value
 
 
 class RunParams(Strict):
@@ -221,12 +222,41 @@ def _key(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def format_validation_error(exc: ValidationError, source: str, root: yaml.Node | None = None) -> str:
-    """Turn a pydantic error into lines naming file, line, key, what was expected and the fix."""
+def validate_run(raw: dict[str, Any]) -> tuple[RunParams | None, list[dict[str, Any]]]:
+    """Validate a whole params mapping, each notebook's ``parameters`` against its own model.
+
+    Returns the validated params (``None`` if anything is wrong) and every error
+    found, in pydantic's error form with locations from the top of the file.
+    """
+    errors: list[dict[str, Any]] = []
+    try:
+        run: RunParams | None = RunParams.model_validate(raw)
+    except ValidationError as exc:
+        run, errors = None, list(exc.errors())
+    entries = raw.get("notebooks") if isinstance(raw, dict) else None
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict) or entry.get("name") not in NOTEBOOK_PARAMS:
+            continue
+        model = NOTEBOOK_PARAMS[entry["name"]]
+        values = entry.get("parameters") or {}
+        if not isinstance(values, dict):
+            continue  # reported by RunParams
+        try:
+            checked = model.model_validate(values).model_dump(mode="json")
+        except ValidationError as exc:
+            for err in exc.errors():
+                errors.append({**err, "loc": ("notebooks", i, "parameters", *err["loc"]), "allowed": sorted(model.model_fields)})
+            continue
+        if run is not None:
+            run.notebooks[i].parameters = checked
+    return (run if not errors else None), errors
+
+
+def format_errors(errors: list[dict[str, Any]], source: str, root: yaml.Node | None = None) -> str:
+    """Turn pydantic errors into lines naming file, line, key, what was expected and the fix."""
     lines = []
-    for err in exc.errors():
+    for err in errors:
         loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
-        # Model-level checks of a notebook entry are reported at its name.
         key = _key(loc) or "(top level)"
         where = source
         line = _yaml_line(root, loc) if root is not None else None
@@ -235,8 +265,7 @@ def format_validation_error(exc: ValidationError, source: str, root: yaml.Node |
         kind = err["type"]
         msg = err["msg"].removeprefix("Value error, ")
         if kind == "extra_forbidden":
-            parent = loc[:-1]
-            allowed = _allowed_keys(parent)
+            allowed = err.get("allowed") or _allowed_keys(loc[:-1])
             hint = f"expected one of: {', '.join(allowed)}. Fix: remove or rename it." if allowed else "Fix: remove it."
             lines.append(f"{where}: unknown key '{key}'; {hint}")
         elif kind == "missing":
@@ -295,10 +324,9 @@ def load_params(path: str | Path) -> RunParams:
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys (run_name, seed, data, notebooks, ...), got {type(raw).__name__}.")
     raw.setdefault("run_name", path.stem)
-    try:
-        params = RunParams.model_validate(raw)
-    except ValidationError as exc:
-        raise ParamsError(format_validation_error(exc, str(path), root)) from None
+    params, errors = validate_run(raw)
+    if errors:
+        raise ParamsError(format_errors(errors, str(path), root))
     if params.data.path is not None:
         resolved = (path.parent / params.data.path).resolve()
         if not resolved.exists():
@@ -366,10 +394,9 @@ def notebook_config(name: str, *, results_dir: str | None = None, notebooks: lis
         if isinstance(entry, dict) and entry.get("name") == name:
             own.update(entry.get("parameters") or {})
     source = f"notebook '{name}' parameters"
-    try:
-        run = RunParams.model_validate({**shared, "notebooks": [{"name": name, "parameters": own}]})
-    except ValidationError as exc:
-        raise ParamsError(format_validation_error(exc, source)) from None
+    run, errors = validate_run({**shared, "notebooks": [{"name": name, "parameters": own}]})
+    if errors:
+        raise ParamsError(format_errors(errors, source))
     if run.data.path is not None and not Path(run.data.path).exists():
         raise ParamsError(f"{source}: key 'data.path': '{run.data.path}' does not exist. Fix: point it at the data.")
     nb = model.model_validate(run.notebooks[0].parameters)

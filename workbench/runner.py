@@ -298,13 +298,16 @@ def _point_latest(run_root: Path, final: Path) -> None:
 #: Metadata that changes on every execution and would only add noise to diffs.
 _VOLATILE_NB_META = ("start_time", "end_time", "duration", "input_path", "output_path")
 _VOLATILE_CELL_META = ("start_time", "end_time", "duration", "status")
+_PICTURES = ("image/png", "image/jpeg", "image/svg+xml")
 
 
 def make_golden(params_path: str | Path, dest: str | Path, log: TextIO | None = None) -> list[Path]:
     """Execute each notebook of a params file into ``dest`` for nbval, without writing results.
 
     Execution timestamps are removed so that a re-run changes only what the
-    notebooks show.
+    notebooks show. Pictures are dropped too (nbval does not compare them; the
+    figures' text form, e.g. ``<Figure size 1000x420 with 1 Axes>``, stays), so
+    the golden files stay small and their diffs show numbers.
     """
     import nbformat
 
@@ -327,6 +330,9 @@ def make_golden(params_path: str | Path, dest: str | Path, log: TextIO | None = 
             for key in _VOLATILE_CELL_META:
                 cmeta.pop(key, None)
             cell.metadata.pop("execution", None)
+            for output in cell.get("outputs", []):
+                for mime in _PICTURES:
+                    output.get("data", {}).pop(mime, None)
         nbformat.write(nb, out)
         written.append(out)
     return written

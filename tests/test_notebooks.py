@@ -1,0 +1,91 @@
+"""Source notebooks are clean and their parameters cells match the params schema; golden notebooks are current."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+
+import nbformat
+import papermill as pm
+import pytest
+
+from conftest import REPO
+from workbench.params import NOTEBOOK_PARAMS, RUNTIME_KEYS, SHARED_KEYS, load_params
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+GOLDEN = REPO / "tests" / "golden"
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks in notebooks/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_source_notebooks_carry_no_outputs(path):
+    nb = json.loads(path.read_text())
+    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_matches_the_schema(path):
+    declared = pm.inspect_notebook(str(path))
+    model = NOTEBOOK_PARAMS[path.stem]
+    expected = set(SHARED_KEYS) | set(RUNTIME_KEYS) | set(model.model_fields)
+    assert set(declared) == expected, (
+        f"{path.name}: parameters cell declares {sorted(set(declared) - expected)} beyond the schema "
+        f"and lacks {sorted(expected - set(declared))}"
+    )
+    for name, field in model.model_fields.items():
+        default = ast.literal_eval(declared[name]["default"])
+        assert default == field.default, f"{path.name}: default of '{name}' is {default!r}, the schema says {field.default!r}"
+    assert ast.literal_eval(declared["results_dir"]["default"]) is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_golden_notebook_is_current(path):
+    ci = load_params(REPO / "params" / "ci.yaml")
+    if path.stem not in [e.name for e in ci.notebooks]:
+        pytest.fail(f"{path.stem} is not in params/ci.yaml, so CI never runs it")
+    golden = GOLDEN / path.name
+    assert golden.exists(), f"no golden copy of {path.name}; run `make golden`"
+    src = nbformat.read(path, as_version=4)
+    gold = nbformat.read(golden, as_version=4)
+    gold_cells = [c for c in gold.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    assert [c.source for c in gold_cells] == [c.source for c in src.cells], (
+        f"tests/golden/{path.name} was made from an older {path.name}; run `make golden` and review the diff"
+    )
+    injected = [c for c in gold.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "results_dir = None" in injected[0].source
+
+
+def test_golden_check_fails_when_a_reported_number_moves(tmp_path):
+    """nbval must catch a changed figure: tamper with one printed number in a copy of a golden notebook."""
+    golden = GOLDEN / NOTEBOOKS[0].name
+    nb = nbformat.read(golden, as_version=4)
+    tampered = False
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/plain", "")
+            if "crime_latest_12m" in text:
+                # Change the first digit of the figure on that line.
+                lines = text.splitlines()
+                i = next(k for k, line in enumerate(lines) if line.startswith("crime_latest_12m"))
+                head, _, value = lines[i].rpartition(" ")
+                new = ("9" if value[0] != "9" else "1") + value[1:]
+                lines[i] = f"{head} {new}"
+                out["data"]["text/plain"] = "\n".join(lines)
+                tampered = True
+    assert tampered, "the golden notebook no longer shows crime_latest_12m"
+    copy = tmp_path / golden.name
+    nbformat.write(nb, copy)
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", str(GOLDEN / "sanitize.cfg"), str(copy)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+    )
+    assert res.returncode == 1, res.stdout[-2000:]
+    assert "1 failed" in res.stdout and "Cell outputs differ" in res.stdout
+    assert new in res.stdout, "the diff shows the moved number"

@@ -1,0 +1,137 @@
+"""End to end: params file → Papermill → run folder, through the runner and through Papermill's own CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+import workbench.params as wparams
+import workbench.runner as runner
+from conftest import REPO
+from workbench.cli import main
+from workbench.params import NOTEBOOK_PARAMS, OverviewParams, load_params
+
+pytestmark = pytest.mark.notebooks
+CI = REPO / "params" / "ci.yaml"
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    first = runner.run(CI, out_dir=out)
+    second = runner.run(CI, out_dir=out)
+    return out, first, second
+
+
+def test_every_ci_notebook_runs_ok(two_runs):
+    _, first, _ = two_runs
+    assert first.status == "ok", [(n.name, n.error) for n in first.notebooks]
+    assert [n.name for n in first.notebooks] == [e.name for e in load_params(CI).notebooks]
+
+
+def test_run_folder_contents(two_runs):
+    out, first, _ = two_runs
+    folder = first.folder
+    assert folder.parent == out / "ci" and folder.name.endswith("Z")
+    manifest = json.loads((folder / "run.json").read_text())
+    assert manifest["status"] == "ok" and manifest["seed"] == 20240401
+    assert manifest["params"]["notebooks"][0]["parameters"]["top_n"] == 5
+    assert len(manifest["params_sha256"]) == 64 and manifest["inputs"] == []
+    assert manifest["packages"]["pymc"].startswith("6.") and manifest["packages"]["arviz"].startswith("1.")
+    assert "commit" in manifest["git"]
+    for nb in manifest["notebooks"]:
+        name = nb["name"]
+        assert nb["status"] == "ok" and nb["duration_s"] > 0
+        for key in ("executed", "html", "publication_html", "results"):
+            assert (folder / nb[key]).is_file(), key
+        assert manifest["results"][name] == f"results/{name}.json"
+        html = (folder / nb["html"]).read_text()
+        pub = (folder / nb["publication_html"]).read_text()
+        assert "notebook_config" in html and "notebook_config" not in pub, "publication HTML has no code"
+        assert "synthetic demo data" in pub
+    assert not [p for p in (out / "ci").iterdir() if p.name.startswith(".")], "no temporary folder is left"
+    assert (out / "ci" / "latest").resolve() == two_runs[2].folder.resolve()
+
+
+def test_overview_results(two_runs):
+    _, first, _ = two_runs
+    doc = json.loads((first.folder / "results" / "00-data-overview.json").read_text())
+    f = doc["figures"]
+    assert doc["data_label"] == "synthetic demo data" and doc["seed"] == 20240401
+    assert (f["first_month"], f["last_month"], f["months_missing"]) == ("2017-04", "2025-12", 0)
+    assert f["n_areas"] == 14 and f["n_categories"] == 14 and f["crime_latest_12m"] > 10_000
+
+
+def test_same_params_twice_give_identical_results(two_runs):
+    _, first, second = two_runs
+    assert first.folder != second.folder
+    for path in sorted((first.folder / "results").iterdir()):
+        assert path.read_bytes() == (second.folder / "results" / path.name).read_bytes(), path.name
+
+
+@pytest.fixture
+def raising_notebook(tmp_path, monkeypatch):
+    """A second notebook that raises right after its parameters cell, beside the real overview notebook."""
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    src = nbformat.read(REPO / "notebooks" / "00-data-overview.ipynb", as_version=4)
+    nbformat.write(src, nbdir / "00-data-overview.ipynb")
+    bad = nbformat.read(REPO / "notebooks" / "00-data-overview.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(bad.cells) if "parameters" in c.metadata.get("tags", []))
+    bad.cells.insert(at + 1, nbformat.v4.new_code_cell('raise RuntimeError("boom: a deliberate failure")'))
+    nbformat.write(bad, nbdir / "99-raises.ipynb")
+    monkeypatch.setattr(wparams, "NOTEBOOKS_DIR", nbdir)
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nbdir)
+    monkeypatch.setitem(NOTEBOOK_PARAMS, "99-raises", OverviewParams)
+    params = CI.read_text().replace("notebooks:\n", "notebooks:\n  - name: 99-raises\n")
+    path = tmp_path / "fails.yaml"
+    path.write_text(params)
+    return path
+
+
+def test_a_failing_notebook_fails_the_run_but_not_the_others(raising_notebook, tmp_path, capsys):
+    out = tmp_path / "outputs"
+    code = main(["run", str(raising_notebook), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "failed notebook(s): 99-raises" in err
+    (folder,) = [p for p in (out / "ci").iterdir() if not p.is_symlink()]
+    manifest = json.loads((folder / "run.json").read_text())
+    status = {n["name"]: n for n in manifest["notebooks"]}
+    assert manifest["status"] == "failed"
+    assert status["99-raises"]["status"] == "failed" and "boom: a deliberate failure" in status["99-raises"]["error"]
+    assert status["00-data-overview"]["status"] == "ok", "the other notebooks still run"
+    executed = nbformat.read(folder / "99-raises.ipynb", as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors and errors[0]["evalue"] == "boom: a deliberate failure"
+    assert "boom: a deliberate failure" in (folder / "99-raises.html").read_text()
+
+
+def test_papermill_cli_runs_a_notebook_with_a_params_file(tmp_path):
+    env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    res = subprocess.run(
+        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "00-data-overview.ipynb"), str(tmp_path / "out.ipynb"),
+         "-f", str(CI), "-p", "results_dir", str(tmp_path / "results"), "--cwd", str(tmp_path), "--no-progress-bar"],
+        capture_output=True, text=True, env=env, timeout=900,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    doc = json.loads((tmp_path / "results" / "00-data-overview.json").read_text())
+    assert doc["run_name"] == "ci" and doc["figures"]["first_month"] == "2017-04"
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    shown = "".join(o.get("data", {}).get("text/markdown", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "Top 5 areas" in shown, "the params file's top_n reached the notebook"
+
+
+def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path):
+    """What an analyst gets opening the notebook in JupyterLab and running all cells."""
+    import papermill as pm
+
+    pm.execute_notebook(
+        str(REPO / "notebooks" / "00-data-overview.ipynb"), str(tmp_path / "out.ipynb"),
+        cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
+    )
+    assert not (tmp_path / "results").exists(), "with results_dir None nothing is written"
