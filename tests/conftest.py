@@ -13,6 +13,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_REAL = Path(os.environ.get("WORKBENCH_SHARED_DATA", REPO.parent / "shared" / "data" / "real"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_panel_cache(tmp_path_factory):
+    """Tests never read or write the user's panel cache."""
+    old = os.environ.get("WORKBENCH_CACHE")
+    os.environ["WORKBENCH_CACHE"] = str(tmp_path_factory.mktemp("panel-cache"))
+    yield
+    if old is None:
+        os.environ.pop("WORKBENCH_CACHE", None)
+    else:
+        os.environ["WORKBENCH_CACHE"] = old
+
+
 @pytest.fixture
 def shared_real() -> Path:
     if not SHARED_REAL.is_dir():
@@ -35,3 +47,17 @@ def write_params(tmp_path):
         return path
 
     return write
+
+
+BAD = REPO / "tests" / "data" / "bad"
+
+
+@pytest.fixture
+def params_for(write_params, ci_params):
+    """A params file reading ``path`` with data source ``source`` (everything else as in params/ci.yaml)."""
+
+    def make(source: str, path, **data) -> Path:
+        ci_params["data"] = {"source": source, "path": str(path), **data}
+        return write_params(ci_params)
+
+    return make

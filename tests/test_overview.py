@@ -83,3 +83,33 @@ def test_headline_figures(two_years):
     f = ov.headline(two_years, 12)
     assert f["crime_latest_12m"] == 144 and f["asb_latest_12m"] == 60 and f["top_category"] == "Burglary"
     assert f["n_areas"] == 2 and f["n_lsoas"] == 3 and f["months_missing"] == 0
+
+
+def _quarterly(counts):
+    rows = [(q, "Essex", "Robbery", c) for q, c in zip(pd.date_range("2022-04-01", periods=len(counts), freq="3MS"), counts)]
+    df = pd.DataFrame(rows, columns=["period", "area_name", "category", "count"])
+    df["frequency"], df["force"], df["area_level"], df["area_code"], df["source"] = "Q", "essex", "force", "", "t"
+    return finalise_panel(df)
+
+
+def test_quarterly_windows_hold_whole_quarters():
+    p = _quarterly([10, 10, 10, 10, 9, 9, 9, 9])
+    w = ov.windows(p, 12)
+    assert w.latest == (pd.Timestamp("2023-04-01"), pd.Timestamp("2024-01-01")) and w.comparable
+    assert w.describe() == "Apr 2023–Mar 2024 against Apr 2022–Mar 2023"
+    assert ov.category_totals(p, 12).loc[ov.ALL_CRIME, "change_pct"] == pytest.approx(-10.0)
+    assert ov.seasonal_profile(p) is None and ov.period_word(p) == "quarter"
+
+
+def test_a_missing_quarter_is_found_with_the_quarterly_step():
+    p = _quarterly([10] * 8)
+    gap = p[p["period"] != pd.Timestamp("2022-10-01")]
+    w = ov.windows(gap, 12)
+    assert w.previous_missing == "2022-10" and not w.comparable
+
+
+def test_mixed_frequencies_are_refused():
+    a = _quarterly([1, 2])
+    b = a.assign(frequency="M", source="u")
+    with pytest.raises(ValueError, match="mixes frequencies"):
+        ov.windows(finalise_panel(pd.concat([a, b])), 12)

@@ -68,16 +68,31 @@ class DemoOptions(Strict):
         return self
 
 
+#: Data sources, with the words every table and figure built on them carries.
+SOURCE_LABELS = {
+    "demo": "synthetic demo data",
+    "tidy_csv": "analyst-supplied data",
+    "policeuk": "data.police.uk street-level data",
+    "homeoffice_quarterly": "Home Office police recorded crime",
+    "ons_table": "ONS police recorded crime tables",
+}
+
+
 class DataSection(Strict):
     """Where the panel comes from.
 
     ``demo`` generates the synthetic Essex-like panel from ``seed``;
-    ``tidy_csv`` reads a CSV with columns period, area, category, count.
+    ``tidy_csv`` reads a CSV with columns period, area, category, count;
+    ``policeuk`` reads data.police.uk street files (a download folder or zip);
+    ``homeoffice_quarterly`` the Home Office quarterly force x offence group table;
+    ``ons_table`` ONS Table P1 (force areas) or C2 (community safety partnerships).
     """
 
-    source: Literal["demo", "tidy_csv"] = "demo"
+    source: Literal["demo", "tidy_csv", "policeuk", "homeoffice_quarterly", "ons_table"] = "demo"
     path: str | None = Field(None, description="input file or folder (not used by 'demo')")
-    force: str = Field("essex", description="data.police.uk force slug the data belongs to")
+    force: str = Field("essex", description="force slug that a tidy CSV belongs to")
+    forces: list[str] | None = Field(None, description="force slugs to keep (police.uk, Home Office, ONS); null keeps all")
+    cache: bool = Field(True, description="keep parsed panels in a parquet cache keyed by the input files' hashes")
     demo: DemoOptions = Field(default_factory=DemoOptions)
 
     @model_validator(mode="after")
@@ -86,12 +101,14 @@ class DataSection(Strict):
             raise ValueError("data.path is not used with source 'demo'; remove it or choose another source")
         if self.source != "demo" and self.path is None:
             raise ValueError(f"data.source '{self.source}' needs data.path: the file or folder to read")
+        if self.forces is not None and not self.forces:
+            raise ValueError("data.forces is an empty list; use null for every force")
         return self
 
     @property
     def label(self) -> str:
         """Words every table and figure built on this data carries."""
-        return {"demo": "synthetic demo data", "tidy_csv": "analyst-supplied data"}[self.source]
+        return SOURCE_LABELS[self.source]
 
 
 class PeriodSection(Strict):

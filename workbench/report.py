@@ -86,6 +86,16 @@ def show_table(df: pd.DataFrame, heading: str, label: str, digits: int = 1) -> N
     display(rounded(df, digits))
 
 
+def show_notes(panel: pd.DataFrame) -> None:
+    """Show what the loader noticed (``panel.attrs``): warnings first, then notes; nothing when there is nothing."""
+    from IPython.display import Markdown, display
+
+    warnings, notes = panel.attrs.get("warnings") or [], panel.attrs.get("notes") or []
+    lines = [f"- **Warning:** {w}" for w in warnings] + [f"- {n}" for n in notes]
+    if lines:
+        display(Markdown("**What loading the data found**\n\n" + "\n".join(lines)))
+
+
 def rounded(df: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     """Round float columns; leave integers and text alone."""
     out = df.copy()

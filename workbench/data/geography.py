@@ -34,3 +34,28 @@ def district_of(area_name: pd.Series) -> pd.Series:
     names = area_name.astype("category")
     mapping = {n: district_from_lsoa_name(n) for n in names.cat.categories}
     return names.map(mapping).astype("category")
+
+
+# ----------------------------------------------------------------------------- LSOA vintages
+
+#: First month of data.police.uk files that use 2021-census LSOAs (files from 2023 on; earlier files use 2011 LSOAs).
+LSOA_2021_FROM = "2023-01"
+
+
+def lsoa_vintage_report(panel: pd.DataFrame, boundary: str = LSOA_2021_FROM) -> dict[str, int]:
+    """How many LSOA codes appear only before ``boundary``, only after it, or on both sides.
+
+    LSOAs were redrawn after the 2021 census: most kept their code, some were
+    split (new codes), merged or changed (old codes retired). data.police.uk
+    files up to 2022 use 2011 LSOAs, later files 2021 LSOAs. An LSOA-level series
+    across the change is only comparable for codes present on both sides;
+    aggregate to community safety partnership / local authority (by the name
+    prefix, :func:`district_of`) to compare across it -- local authority
+    boundaries in Essex did not change. This report tells how much of a panel is
+    affected.
+    """
+    lsoa = panel[panel["area_level"] == "lsoa"]
+    cut = pd.Timestamp(f"{boundary}-01")
+    before = set(lsoa.loc[lsoa["period"] < cut, "area_code"].astype(str))
+    after = set(lsoa.loc[lsoa["period"] >= cut, "area_code"].astype(str))
+    return {"only_before": len(before - after), "only_after": len(after - before), "both": len(before & after)}

@@ -6,7 +6,8 @@ A panel is a long table with one row per (period, area, category):
 column        meaning
 ============  ==========================================================
 period        first day of the month (or quarter), ``datetime64``
-frequency     ``"M"`` monthly or ``"Q"`` quarterly
+frequency     ``"M"`` monthly, ``"Q"`` quarterly, or ``"Y"`` a 12-month total
+              starting at ``period`` (ONS rolling-year editions)
 force         data.police.uk force slug, e.g. ``"essex"``
 area_level    ``"lsoa"``, ``"csp"``, ``"force"``, ...
 area_code     ONS code where there is one (may be empty)
@@ -43,6 +44,10 @@ PANEL_COLUMNS = (
     "source",
 )
 KEY = ("period", "force", "area_level", "area_code", "area_name", "category", "source")
+#: Canonical row order: by period, area and category, then the rest of the key.
+SORT_ORDER = ("period", "area_code", "area_name", "category", "force", "area_level", "source")
+#: Months between consecutive periods of each frequency.
+STEP_MONTHS = {"M": 1, "Q": 3, "Y": 12}
 _CATEGORICAL = ("frequency", "force", "area_level", "area_code", "area_name", "category", "source")
 
 
@@ -51,15 +56,49 @@ def finalise_panel(panel: pd.DataFrame) -> pd.DataFrame:
     out = panel.loc[:, list(PANEL_COLUMNS)].copy()
     out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
     for col in _CATEGORICAL:
-        out[col] = out[col].astype("string").fillna("").astype("category")
+        values = out[col]
+        if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str" and not values.isna().any():
+            continue
+            if not values.cat.categories.is_monotonic_increasing:
+                out[col] = values.cat.reorder_categories(sorted(values.cat.categories))
+            continue
+        out[col] = pd.Categorical(values.astype(object).where(values.notna(), "").astype(str))
     out["count"] = out["count"].astype("int64")
-    out = out.sort_values(["period", "area_code", "area_name", "category"], kind="stable").reset_index(drop=True)
-    validate_panel(out)
+    # Categories are sorted, so sorting category codes sorts the values; the order ends with every key column,
+    # which puts any duplicate cells next to each other for validate_panel.
+    order = np.lexsort([_sort_key(out, c) for c in reversed(SORT_ORDER)])
+    out = out.take(order).reset_index(drop=True)
+    validate_panel(out, sorted_by_key=True)
     return out
 
 
-def validate_panel(panel: pd.DataFrame, source: str = "panel") -> None:
-    """Check the panel schema; raise :class:`DataError` naming what is wrong."""
+def _sort_key(panel: pd.DataFrame, col: str) -> np.ndarray:
+    values = panel[col]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy()
+    return values.to_numpy().view("i8") if col == "period" else values.to_numpy()
+
+
+def _first_duplicate(panel: pd.DataFrame, sorted_by_key: bool) -> int | None:
+    """Position of a row whose key cell appeared before, or None."""
+    if len(panel) < 2:
+        return None
+    keys = [_sort_key(panel, c) for c in KEY]
+    order = np.arange(len(panel)) if sorted_by_key else np.lexsort(keys[::-1])
+    same = np.ones(len(panel) - 1, dtype=bool)
+    for k in keys:
+        ks = k[order]
+        same &= ks[1:] == ks[:-1]
+    hit = np.flatnonzero(same)
+    return None if not len(hit) else int(order[hit[0] + 1])
+
+
+def validate_panel(panel: pd.DataFrame, source: str = "panel", sorted_by_key: bool = False) -> None:
+    """Check the panel schema; raise :class:`DataError` naming what is wrong.
+
+    ``sorted_by_key`` says the rows are already in :data:`SORT_ORDER`, which
+    makes the duplicate check a single pass.
+    """
     missing = [c for c in PANEL_COLUMNS if c not in panel.columns]
     if missing:
         raise DataError(f"{source}: missing column(s) {', '.join(missing)}; a panel has {', '.join(PANEL_COLUMNS)}.")
@@ -72,12 +111,12 @@ def validate_panel(panel: pd.DataFrame, source: str = "panel") -> None:
     if len(panel) and (panel["count"] < 0).any():
         row = int(np.argmax(panel["count"].to_numpy() < 0))
         raise DataError(f"{source}: negative count at row {row}; counts must be >= 0.")
-    bad_freq = set(panel["frequency"].astype(str).unique()) - {"M", "Q"}
+    bad_freq = set(panel["frequency"].astype(str).unique()) - set(STEP_MONTHS)
     if bad_freq:
-        raise DataError(f"{source}: column 'frequency' must be 'M' or 'Q', got {sorted(bad_freq)}.")
-    dup = panel.duplicated(list(KEY))
-    if dup.any():
-        row = panel.loc[dup].iloc[0]
+        raise DataError(f"{source}: column 'frequency' must be 'M', 'Q' or 'Y', got {sorted(bad_freq)}.")
+    dup = _first_duplicate(panel, sorted_by_key)
+    if dup is not None:
+        row = panel.iloc[dup]
         raise DataError(
             f"{source}: the same cell appears twice ({row['period']:%Y-%m}, {row['area_name']}, {row['category']}); "
             "each (period, area, category, source) must appear once."
@@ -88,23 +127,24 @@ def validate_panel(panel: pd.DataFrame, source: str = "panel") -> None:
 
 
 def expected_periods(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "M") -> pd.DatetimeIndex:
-    """Every period from ``start`` to ``end`` inclusive."""
-    return pd.date_range(start, end, freq="MS" if frequency == "M" else "QS")
+    """Every period from ``start`` to ``end`` inclusive, stepping by the frequency."""
+    return pd.date_range(start, end, freq=f"{STEP_MONTHS[frequency]}MS")
 
 
 def coverage(panel: pd.DataFrame, start: str | None = None, end: str | None = None) -> pd.DataFrame:
-    """Months present and missing per source and force.
+    """Periods present and missing per source and force.
 
     The expected range runs from ``start`` (default: the first period in the
     panel) to ``end`` (default: the last). A period is present when the source
-    has at least one row in it.
+    has at least one row in it. ONS 12-month editions (``"Y"``) are snapshots,
+    not a regular series: they are listed, and none is called missing.
     """
     rows = []
     for (source, force, freq), part in panel.groupby(["source", "force", "frequency"], observed=True):
         periods = pd.DatetimeIndex(part["period"].unique()).sort_values()
         lo = pd.Timestamp(f"{start}-01") if start else periods[0]
         hi = pd.Timestamp(f"{end}-01") if end else periods[-1]
-        expected = expected_periods(lo, hi, freq)
+        expected = periods if freq == "Y" else expected_periods(lo, hi, freq)
         missing = expected.difference(periods)
         rows.append(
             {
@@ -116,7 +156,7 @@ def coverage(panel: pd.DataFrame, start: str | None = None, end: str | None = No
                 "periods_expected": len(expected),
                 "periods_present": len(expected.intersection(periods)),
                 "periods_missing": len(missing),
-                "missing": format_periods(missing, 1 if freq == "M" else 3),
+                "missing": format_periods(missing, STEP_MONTHS[freq]),
             }
         )
     return pd.DataFrame(rows)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.data.geography import district_of
-from workbench.data.panel import coverage, format_periods
+from workbench.data.panel import STEP_MONTHS, coverage, expected_periods, format_periods
 
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime (excl. ASB)"
@@ -32,29 +32,51 @@ class Windows:
     previous: tuple[pd.Timestamp, pd.Timestamp]
     latest_missing: str
     previous_missing: str
+    step: int = 1
 
     @property
     def comparable(self) -> bool:
         return not self.latest_missing and not self.previous_missing
 
     def describe(self) -> str:
+        # Periods are named by their first month; a window ends at the last month of its last period.
+        last = pd.DateOffset(months=self.step - 1)
         lo, hi = self.latest
         plo, phi = self.previous
-        return f"{lo:%b %Y}–{hi:%b %Y} against {plo:%b %Y}–{phi:%b %Y}"
+        return f"{lo:%b %Y}–{hi + last:%b %Y} against {plo:%b %Y}–{phi + last:%b %Y}"
+
+
+def frequency(panel: pd.DataFrame) -> str:
+    """The panel's one frequency ("M", "Q" or "Y"); a panel mixing frequencies cannot be compared period by period."""
+    freqs = sorted(set(panel["frequency"].astype(str)))
+    if len(freqs) != 1:
+        raise ValueError(f"the panel mixes frequencies {freqs}; analyse one source at a time")
+    return freqs[0]
+
+
+def period_word(panel: pd.DataFrame) -> str:
+    return {"M": "month", "Q": "quarter", "Y": "12-month period"}[frequency(panel)]
 
 
 def windows(panel: pd.DataFrame, recent_months: int = 12) -> Windows:
-    """The latest ``recent_months`` months of the panel and the window before them."""
+    """The latest ``recent_months`` months of the panel and the window before them.
+
+    For quarterly data the windows hold whole quarters, for 12-month totals one
+    edition each; ``recent_months`` is rounded up to whole periods.
+    """
+    freq = frequency(panel)
+    step = STEP_MONTHS[freq]
+    span = -(-recent_months // step) * step
     present = pd.DatetimeIndex(panel["period"].unique())
     end = present.max()
-    start = end - pd.DateOffset(months=recent_months - 1)
-    pend = start - pd.DateOffset(months=1)
-    pstart = pend - pd.DateOffset(months=recent_months - 1)
+    start = end - pd.DateOffset(months=span - step)
+    pend = start - pd.DateOffset(months=step)
+    pstart = pend - pd.DateOffset(months=span - step)
 
     def missing(lo: pd.Timestamp, hi: pd.Timestamp) -> str:
-        return format_periods(pd.date_range(lo, hi, freq="MS").difference(present))
+        return format_periods(expected_periods(lo, hi, freq).difference(present), step)
 
-    return Windows((start, end), (pstart, pend), missing(start, end), missing(pstart, pend))
+    return Windows((start, end), (pstart, pend), missing(start, end), missing(pstart, pend), step)
 
 
 def _window_sum(panel: pd.DataFrame, by: str | pd.Series, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
@@ -116,6 +138,13 @@ def monthly_series(panel: pd.DataFrame, by: str = "category") -> pd.DataFrame:
     return wide
 
 
+def largest(wide: pd.DataFrame, n: int = 16) -> pd.DataFrame:
+    """The ``n`` columns with the largest totals (all of them when there are at most ``n``)."""
+    if wide.shape[1] <= n:
+        return wide
+    return wide[wide.sum().sort_values(ascending=False, kind="stable").index[:n]]
+
+
 def headline_series(panel: pd.DataFrame) -> pd.DataFrame:
     """Monthly all crime (excl. ASB) and ASB."""
     wide = monthly_series(panel)
@@ -126,9 +155,11 @@ def seasonal_profile(panel: pd.DataFrame) -> pd.DataFrame | None:
     """Month-of-year index (mean 1) of all crime (excl. ASB) and of ASB.
 
     Ratio to a centred 12-month moving average, averaged by calendar month, so
-    trend does not leak into the profile. Needs at least 24 consecutive months;
-    returns ``None`` otherwise.
+    trend does not leak into the profile. Needs monthly data with every calendar
+    month covered after trimming the moving average's ends; returns ``None`` otherwise.
     """
+    if frequency(panel) != "M":
+        return None
     series = headline_series(panel)
     full = pd.date_range(series.index.min(), series.index.max(), freq="MS")
     series = series.reindex(full)  # gaps stay NaN and drop out of the moving average

@@ -1,0 +1,221 @@
+"""Home Office and ONS police recorded crime tables into the canonical panel.
+
+Two tidy forms are read (those in ``../shared/data/real/ons_homeoffice/``):
+
+* **Home Office quarterly** -- police recorded crime by police force area x
+  offence group x financial quarter (columns ``financial_year``,
+  ``financial_quarter``, ``quarter_start_month``, ``force_name``, ``force``,
+  ``offence_group``, ``count``). Frequency ``"Q"``, period = first month of
+  the quarter (Q1 = April).
+* **ONS tables** -- "Crime in England and Wales" Table P1 (police force areas,
+  rolling 12 months) and Table C2 (community safety partnerships). Frequency
+  ``"Y"``: a 12-month total whose period is the window's *first* month
+  ("12 months to 2025-06" -> 2024-07). Each edition is a snapshot, not a
+  regular series, so coverage lists editions and never calls one missing.
+
+**Offence groups.** The ONS tables nest groups (violence against the person
+holds homicide, violence with injury, ...; theft offences hold burglary,
+shoplifting, ...) and add a total. A panel must not double count, so only the
+*detailed, non-overlapping* groups of :data:`ONS_DETAILED` are kept, and they
+are checked against each area's published total ("Total recorded crime
+(excluding fraud)"): a difference is reported as a warning naming the area.
+Labels that changed between editions are harmonised (:data:`ONS_LABELS`).
+P1 keeps police force areas (regions and countries are sums of them); C2 keeps
+CSP rows (force totals are sums of them; "Unassigned" rows are kept as areas).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.data.panel import finalise_panel
+from workbench.errors import DataError
+
+SOURCE_HO = "homeoffice"
+SOURCE_ONS = "ons"
+HO_COLUMNS = ("financial_year", "financial_quarter", "quarter_start_month", "force_name", "force", "offence_group", "count")
+P1_COLUMNS = ("period", "area_code", "area_name", "area_type", "force", "offence_group", "count")
+C2_COLUMNS = ("period", "force", "csp_code", "csp_name", "row_type", "offence_group", "count")
+
+ONS_TOTAL = "Total recorded crime (excluding fraud)"
+#: Labels that differ between ONS editions, mapped to one name.
+ONS_LABELS = {
+    "Miscellaneous crimes": "Miscellaneous crimes against society",
+    "Death or serious injury caused by illegal driving": "Death or serious injury - unlawful driving",
+    "All other theft offences": "Other theft offences",
+}
+#: Non-overlapping ONS offence groups that add up to the total (excluding fraud).
+ONS_DETAILED = (
+    "Homicide", "Death or serious injury - unlawful driving", "Violence with injury", "Violence without injury",
+    "Stalking and harassment", "Sexual offences", "Robbery", "Residential burglary", "Non-residential burglary",
+    "Vehicle offences", "Theft from the person", "Bicycle theft", "Shoplifting", "Other theft offences",
+    "Criminal damage and arson", "Drug offences", "Possession of weapons offences", "Public order offences",
+    "Miscellaneous crimes against society",
+)
+
+
+def _read(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; expected the {what} CSV file. Fix: point data.path at the file.")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: re-save the file as UTF-8.") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected the {what} with columns {', '.join(required)}.") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: not a well-formed CSV ({str(exc).strip()}). Fix the file.") from None
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise DataError(
+            f"{path} line 1: missing column(s) {', '.join(missing)} of the {what} "
+            f"(found: {', '.join(raw.columns)}). Fix: use the tidy table's column names."
+        )
+    if raw.empty:
+        raise DataError(f"{path}: header only, no rows. Fix: export the data rows too.")
+    return raw
+
+
+def _counts(path: Path, raw: pd.DataFrame) -> pd.Series:
+    text = raw["count"].str.strip()
+    count = pd.to_numeric(text, errors="coerce")
+    bad = count.isna() | (count < 0) | (count % 1 != 0)
+    if bad.any():
+        i = int(np.argmax(bad.to_numpy()))
+        raise DataError(
+            f"{path} line {raw.index[i] + 2}, column 'count': expected a whole number >= 0, got {raw['count'].iloc[i]!r}. "
+            "Fix the value in the file (suppressed cells are not counts)."
+        )
+    return count.astype("int64")
+
+
+def _bad_at(path: Path, raw: pd.DataFrame, bad: pd.Series, column: str, expected: str) -> None:
+    if bad.any():
+        i = int(np.argmax(bad.to_numpy()))
+        raise DataError(f"{path} line {raw.index[i] + 2}, column '{column}': expected {expected}, got {raw[column].iloc[i]!r}. Fix the value.")
+
+
+def read_ho_quarterly(path: str | Path, warnings: list[str] | None = None) -> pd.DataFrame:
+    """Home Office police recorded crime by force x offence group x quarter (see the module notes).
+
+    The table is a sum over offence codes, so several rows for the same force,
+    quarter and offence group are parts of one group: they are added up, and a
+    warning says where (the derived national table has such rows for City of
+    London theft offences).
+    """
+    path = Path(path)
+    raw = _read(path, HO_COLUMNS, "Home Office quarterly table")
+    period = pd.to_datetime(raw["quarter_start_month"].str.strip(), format="%Y-%m", errors="coerce")
+    _bad_at(path, raw, period.isna(), "quarter_start_month", "a month as YYYY-MM")
+    # The quarter must agree with the financial year: Q1 = Apr, Q2 = Jul, Q3 = Oct, Q4 = Jan of the next year.
+    fy_start = pd.to_numeric(raw["financial_year"].str[:4], errors="coerce")
+    q = pd.to_numeric(raw["financial_quarter"], errors="coerce")
+    expect_year = fy_start + (q == 4)
+    expect_month = q.map({1: 4, 2: 7, 3: 10, 4: 1})
+    wrong = (period.dt.year != expect_year) | (period.dt.month != expect_month)
+    _bad_at(path, raw, wrong, "quarter_start_month", "the first month of financial_year's quarter (Q1 = April)")
+    _bad_at(path, raw, raw["force"].str.strip() == "", "force", "a force slug such as 'essex'")
+    panel = pd.DataFrame(
+        {
+            "period": period,
+            "frequency": "Q",
+            "force": raw["force"].str.strip(),
+            "area_level": "force",
+            "area_code": "",
+            "area_name": raw["force_name"].str.strip(),
+            "category": raw["offence_group"].str.strip(),
+            "count": _counts(path, raw),
+            "source": SOURCE_HO,
+        }
+    )
+    key = ["period", "frequency", "force", "area_level", "area_code", "area_name", "category", "source"]
+    dup = panel.duplicated(key[:-1], keep=False)
+    if dup.any():
+        first = int(np.argmax(dup.to_numpy()))
+        message = (
+            f"{path.name}: {int(dup.sum())} rows share a force, quarter and offence group with another row and were "
+            f"added together (first at line {first + 2}: {panel['area_name'].iloc[first]}, "
+            f"{panel['period'].iloc[first]:%Y-%m}, {panel['category'].iloc[first]})."
+        )
+        if warnings is not None:
+            warnings.append(message)
+        panel = panel.groupby(key, sort=False, observed=True, as_index=False)["count"].sum()
+    return finalise_panel(panel)
+
+
+def _window_start(path: Path, raw: pd.DataFrame) -> pd.Series:
+    end = pd.to_datetime(raw["period"].str.strip().str.removeprefix("12 months to "), format="%Y-%m", errors="coerce")
+    _bad_at(path, raw, end.isna(), "period", "'12 months to YYYY-MM'")
+    return end - pd.DateOffset(months=11)
+
+
+def read_ons_table(path: str | Path, warnings: list[str] | None = None) -> pd.DataFrame:
+    """ONS Table P1 (force areas) or C2 (CSPs), recognised by their columns (see the module notes)."""
+    path = Path(path)
+    head = pd.read_csv(path, nrows=0).columns if path.is_file() and path.stat().st_size else []
+    if "csp_code" in head:
+        raw = _read(path, C2_COLUMNS, "ONS Table C2")
+        raw = raw[raw["row_type"].str.strip() == "csp"]
+        level, code, name = "csp", raw["csp_code"], raw["csp_name"]
+    else:
+        raw = _read(path, P1_COLUMNS, "ONS Table P1")
+        raw = raw[raw["area_type"].str.strip() == "pfa"]
+        level, code, name = "force", raw["area_code"], raw["area_name"]
+    raw = _without_unavailable(path, raw, name, warnings)
+    code, name = code.loc[raw.index], name.loc[raw.index]
+    lines = raw.index.to_numpy() + 2
+    start = _window_start(path, raw)
+    group = raw["offence_group"].str.strip().replace(ONS_LABELS)
+    panel = pd.DataFrame(
+        {
+            "period": start,
+            "frequency": "Y",
+            "force": raw["force"].str.strip(),
+            "area_level": level,
+            "area_code": code.str.strip(),
+            "area_name": name.str.strip(),
+            "category": group,
+            "count": _counts(path, raw),
+            "source": SOURCE_ONS,
+        }
+    )
+    _check_totals(path, panel, warnings)
+    panel = panel[panel["category"].isin(ONS_DETAILED)]
+    dup = panel.duplicated(["period", "force", "area_level", "area_name", "category"])
+    if dup.any():
+        i = int(lines[np.argmax(dup.to_numpy())] if len(lines) else 0)
+        raise DataError(f"{path} line {i}: the same period, area and offence group appear on an earlier line. Fix: remove it.")
+    return finalise_panel(panel)
+
+
+def _without_unavailable(path: Path, raw: pd.DataFrame, name: pd.Series, warnings: list[str] | None) -> pd.DataFrame:
+    """Leave out area-periods with unavailable (empty) counts -- an empty cell is not a zero -- and say which."""
+    empty = raw["count"].str.strip() == ""
+    if not empty.any():
+        return raw
+    groups = pd.Series(list(zip(raw["period"], name, strict=True)), index=raw.index)
+    gone = set(groups[empty])
+    if warnings is not None:
+        shown = "; ".join(f"{area} ({period})" for period, area in sorted(gone)[:6])
+        warnings.append(
+            f"{path.name}: {len(gone)} area-period(s) have unavailable counts in the published table and are left out "
+            f"(not filled in): {shown}{' …' if len(gone) > 6 else ''}."
+        )
+    return raw[~groups.isin(gone)]
+
+
+def _check_totals(path: Path, panel: pd.DataFrame, warnings: list[str] | None) -> None:
+    keys = ["period", "area_name"]
+    total = panel[panel["category"] == ONS_TOTAL].groupby(keys)["count"].sum()
+    parts = panel[panel["category"].isin(ONS_DETAILED)].groupby(keys)["count"].sum()
+    both = pd.concat({"total": total, "parts": parts}, axis=1).dropna()
+    off = both[both["total"] != both["parts"]]
+    if len(off) and warnings is not None:
+        (period, area), row = next(iter(off.iterrows()))
+        warnings.append(
+            f"{path.name}: for {len(off)} area-period(s) the detailed offence groups do not add up to the published "
+            f"total (e.g. {area}, 12 months from {period:%Y-%m}: {int(row['parts']):,} vs {int(row['total']):,})."
+        )
