@@ -6,6 +6,7 @@
     workbench check PARAMS.yaml
     workbench golden PARAMS.yaml [--dest tests/golden]
     workbench notebooks
+    workbench fetch policeuk --force essex --from 2023-01 --to 2025-12 [--dest data/policeuk]
 
 Exit codes: 0 success; 1 a notebook failed (the run folder is written and
 marked failed); 2 bad input (params, data, arguments), with nothing written.
@@ -38,6 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--dest", default="tests/golden", help="folder of the golden notebooks (default: tests/golden)")
 
     sub.add_parser("notebooks", help="list the notebooks and their own parameters")
+
+    f = sub.add_parser("fetch", help="download data.police.uk street files into the folder layout the loaders read")
+    f.add_argument("what", choices=["policeuk"], help="what to fetch")
+    f.add_argument("--force", required=True, help="force slug as in data.police.uk file names, e.g. essex")
+    f.add_argument("--from", dest="start", required=True, metavar="YYYY-MM", help="first month")
+    f.add_argument("--to", dest="end", required=True, metavar="YYYY-MM", help="last month")
+    f.add_argument("--dest", default="data/policeuk", help="folder to fill (default: data/policeuk)")
+    f.add_argument("--outcomes", action="store_true", help="also fetch the -outcomes.csv files")
+    f.add_argument("--base-url", default=None, help="archive location (default: https://data.police.uk/data/archive/)")
+    f.add_argument("--cache", default=None, help="folder for downloaded archives (default: ~/.cache/workbench/policeuk)")
     return p
 
 
@@ -78,6 +89,14 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in make_golden(args.params, Path(args.dest)):
                 print(path)
+            return 0
+        if args.command == "fetch":
+            from workbench.fetch import DEFAULT_BASE_URL, fetch_policeuk
+
+            fetch_policeuk(
+                args.force, args.start, args.end, args.dest, outcomes=args.outcomes,
+                base_url=args.base_url or DEFAULT_BASE_URL, cache=args.cache,
+            )
             return 0
         if args.command == "notebooks":
             from workbench.params import NOTEBOOK_PARAMS
