@@ -147,9 +147,85 @@ class OverviewParams(Strict):
     recent_months: int = Field(12, ge=1, le=60, description="length of the 'latest' window for totals")
 
 
+class ShockParams(Strict):
+    """A known break in the series (COVID-19 months, a recording change): its own effect per category."""
+
+    name: str = Field(..., description="short name, e.g. covid")
+    start: str = Field(..., description="first month, YYYY-MM")
+    end: str = Field(..., description="last month, YYYY-MM")
+
+    _check_months = field_validator("start", "end", mode="before")(_month)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ShockParams":
+        if self.start > self.end:
+            raise ValueError(f"shock '{self.name}': start ({self.start}) is after end ({self.end})")
+        return self
+
+
+DEFAULT_SHOCKS = [{"name": "covid", "start": "2020-04", "end": "2021-03"}]
+
+
+class ForecastModelParams(Strict):
+    """Settings of the pooled Negative Binomial forecaster (:mod:`workbench.models.negbin`)."""
+
+    changepoint_every_years: float = Field(2.0, gt=0.2, le=20, description="spacing of trend changepoints")
+    changepoint_scale: float = Field(0.05, gt=0, le=1, description="prior sd of a change in annual log-slope")
+    area_slope_scale: float = Field(0.03, gt=0, le=1, description="prior sd of an area's slope about its category's")
+    fourier_order: int = Field(3, ge=0, le=6, description="yearly Fourier terms (pairs)")
+    shocks: list[ShockParams] = Field(default_factory=lambda: [ShockParams(**s) for s in DEFAULT_SHOCKS])
+    forecast_draws: int = Field(1000, ge=10, le=10000, description="posterior predictive draws kept")
+
+
+class GoalTrackingParams(Strict):
+    """Parameters of ``10-goal-tracking``: the goal, the measures and the models."""
+
+    baseline_year: int = Field(2023, ge=2000, le=2100, description="financial year of the baseline (2023 = 2023/24)")
+    target_year: int = Field(2027, ge=2000, le=2100, description="financial year of the target (2027 = 2027/28)")
+    reduction: float = Field(0.40, gt=0, lt=1, description="fall from baseline to target, as a fraction")
+    categories: list[str] | None = Field(None, description="categories in the crime measure; null = all but ASB")
+    asb_category: str | None = Field("Anti-social behaviour", description="tracked separately; null to skip")
+    series_by: Literal["area_category", "category"] = Field("area_category", description="series the models fit")
+    model: ForecastModelParams = Field(default_factory=ForecastModelParams)
+    prophet: bool = Field(True, description="also forecast with Prophet per series")
+    prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
+    top_n: int = Field(8, ge=1, le=100, description="rows in the driver tables")
+
+    @model_validator(mode="after")
+    def _years(self) -> "GoalTrackingParams":
+        if self.target_year <= self.baseline_year:
+            raise ValueError(f"target_year ({self.target_year}) must be after baseline_year ({self.baseline_year})")
+        return self
+
+
+class BacktestParams(Strict):
+    """Parameters of ``90-backtest``: rolling origins, horizons (in periods of the data) and the models."""
+
+    origins: list[str] = Field(["2021-04", "2022-04", "2023-04"], min_length=1, description="first forecast periods")
+    horizons: list[int] = Field([12, 24], min_length=1, description="score windows, in periods (months or quarters)")
+    series_by: Literal["area_category", "category"] = Field("area_category", description="series the models fit")
+    model: ForecastModelParams = Field(default_factory=ForecastModelParams)
+    prophet: bool = Field(True, description="also backtest Prophet per series")
+    prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
+
+    @field_validator("origins", mode="before")
+    @classmethod
+    def _months(cls, value: Any) -> Any:
+        return [_month(v) for v in value] if isinstance(value, list) else value
+
+    @field_validator("horizons")
+    @classmethod
+    def _positive(cls, value: list[int]) -> list[int]:
+        if any(h < 1 for h in value):
+            raise ValueError(f"horizons must be positive numbers of periods, got {value}")
+        return sorted(set(value))
+
+
 #: Each notebook's own parameters. A notebook listed in a params file must be here.
 NOTEBOOK_PARAMS: dict[str, type[Strict]] = {
     "00-data-overview": OverviewParams,
+    "10-goal-tracking": GoalTrackingParams,
+    "90-backtest": BacktestParams,
 }
 
 #: Names of the shared sections that the runner passes to every notebook.

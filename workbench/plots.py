@@ -86,3 +86,36 @@ def seasonal(profile: pd.DataFrame, heading: str, label: str) -> plt.Figure:
     _style(ax)
     fig.tight_layout()
     return fig
+
+
+def goal_fan(rolls: dict[str, pd.DataFrame], target: pd.Series, heading: str, label: str,
+             baseline_end: pd.Timestamp | None = None) -> plt.Figure:
+    """History and forecast of 12-month rolling totals with 50% / 90% bands per model, and the target path.
+
+    ``rolls`` maps a model name to :meth:`Tracked.rolling_12m` output (history rows identical across models).
+    """
+    fig, ax = plt.subplots(figsize=(10, 4.6))
+    first = next(iter(rolls.values()))
+    hist = first[~first["forecast"]]["q50"]
+    ax.plot(hist.index, hist.to_numpy(), color="#222222", linewidth=1.8, label="recorded (12-month total)")
+    for i, (name, roll) in enumerate(rolls.items()):
+        fut = roll[roll["forecast"]]
+        if fut.empty:
+            continue
+        # Join the fan to the last recorded point.
+        fut = pd.concat([roll[~roll["forecast"]].tail(1), fut])
+        colour = PALETTE[(i + 1) % len(PALETTE)]
+        ax.fill_between(fut.index, fut["q05"], fut["q95"], color=colour, alpha=0.15, linewidth=0)
+        ax.fill_between(fut.index, fut["q25"], fut["q75"], color=colour, alpha=0.3, linewidth=0)
+        ax.plot(fut.index, fut["q50"], color=colour, linewidth=1.6, label=f"{name}: median, 50% and 90% bands")
+    ax.plot(target.index, target.to_numpy(), color="#c00000", linestyle="--", marker="o", linewidth=1.4,
+            label="target path (constant rate)")
+    if baseline_end is not None:
+        ax.axvline(baseline_end, color="#888888", linewidth=0.8, linestyle=":")
+    ax.set_title(title(heading, label), loc="left", fontsize=11)
+    ax.set_ylabel("12-month total")
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    _style(ax)
+    fig.tight_layout()
+    return fig

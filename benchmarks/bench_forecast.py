@@ -1,0 +1,118 @@
+"""Forecast accuracy and speed: rolling-origin backtests and the pooled model's fit time.
+
+Usage:
+    .venv/bin/python benchmarks/bench_forecast.py                          # both, as below
+    .venv/bin/python benchmarks/bench_forecast.py backtest [PARAMS.yaml]   # default params/backtest-homeoffice.yaml
+    .venv/bin/python benchmarks/bench_forecast.py speed [--draws N]        # pooled model on the Essex demo panel
+
+``backtest`` runs the ``90-backtest`` settings of a params file (its data,
+origins, horizons and sampler) and prints one table: MASE, scaled CRPS and the
+coverage of 80% and 95% intervals per model and horizon, then each model's
+wall time on the same series, and checks the targets (our MASE at least 10%
+below Prophet's and below seasonal naive; 80% intervals covering 75-85% and 95%
+intervals 91-98%).
+
+``speed`` fits the pooled model to the demo panel's 14 areas x 13 crime
+categories (monthly, April 2015 to December 2025) twice -- the first run warms
+the compile cache -- forecasts to March 2028, and prints the times and the
+sampler diagnostics; then Prophet on the same 182 series.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def backtest(params_path: str) -> int:
+    from workbench.data import load_panel
+    from workbench.evaluations import backtest as bt
+    from workbench.evaluations.goal import BAYES, PROPHET
+    from workbench.models.series import series_matrix
+    from workbench.params import load_params
+
+    run = load_params(params_path)
+    entry = next((e for e in run.notebooks if e.name == "90-backtest"), None)
+    if entry is None:
+        print(f"{params_path}: no 90-backtest entry in notebooks", file=sys.stderr)
+        return 2
+    from workbench.params import BacktestParams
+
+    p = BacktestParams.model_validate(entry.parameters)
+    panel = load_panel(run)
+    by = ("area", "category") if p.series_by == "area_category" else ("category",)
+    data = series_matrix(panel, by)
+    print(f"data: {run.data.label}, {len(data.keys)} series x {len(data.periods)} periods ({data.frequency}), "
+          f"origins {p.origins}, horizons {p.horizons}; sampler {run.sampler.chains} chains x {run.sampler.draws} draws")
+    started = time.perf_counter()
+    res = bt.run(data, p.origins, p.horizons, p.model, run.sampler, run.seed, p.prophet, p.prophet_samples,
+                 say=lambda s: print(s, flush=True))
+    table = res.table()
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print()
+        print(table.round(3).to_string())
+        print()
+        print(res.wall_times().round(1).to_string())
+    print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
+    for h in p.horizons:
+        t = table.xs(h, level="horizon")
+        ours = t.loc[BAYES, "MASE"]
+        checks = []
+        if PROPHET in t.index:
+            checks.append(f"MASE vs Prophet {ours / t.loc[PROPHET, 'MASE'] - 1:+.1%} (target <= -10%)")
+        checks.append(f"vs seasonal naive {ours / t.loc[bt.NAIVE, 'MASE'] - 1:+.1%} (target < 0)")
+        checks.append(f"80% cover {t.loc[BAYES, '80% coverage']:.1%} (75-85%)")
+        checks.append(f"95% cover {t.loc[BAYES, '95% coverage']:.1%} (91-98%)")
+        print(f"horizon {h}: " + "; ".join(checks))
+    return 0
+
+
+def speed(draws: int) -> int:
+    from workbench.data import demo
+    from workbench.models import negbin, prophet_model
+    from workbench.models.series import series_matrix
+
+    panel = demo.generate(20240401, "2015-04", "2025-12", 1.0)
+    panel = panel[panel["category"] != "Anti-social behaviour"]
+    data = series_matrix(panel)
+    print(f"demo panel: {len(data.keys)} series ({data.keys['area'].nunique()} areas x "
+          f"{data.keys['category'].nunique()} categories) x {len(data.periods)} months")
+    cfg = negbin.ModelConfig(shocks=[negbin.Shock("covid", "2020-04", "2021-03")])
+    sampler = negbin.SamplerConfig(draws=draws, tune=draws, chains=2, cores=2)
+    end = pd.Timestamp("2028-03-01")
+    for label in ("first run (compile cache may be cold)", "second run (warm cache)"):
+        t0 = time.perf_counter()
+        fitted = negbin.fit(data, cfg, sampler, seed=1)
+        t1 = time.perf_counter()
+        _, y = fitted.forecast(end, seed=2)
+        t2 = time.perf_counter()
+        print(f"{label}: fit {t1 - t0:.1f} s + forecast {t2 - t1:.1f} s = {t2 - t0:.1f} s "
+              f"(2 chains x {draws} draws after {draws} tuning, {y.shape[0]} forecast draws)")
+    print(negbin.diagnostics(fitted).message())
+    _, _, secs = prophet_model.forecast(data, end, seed=2, samples=1000, shocks=cfg.shocks)
+    print(f"Prophet on the same {len(data.keys)} series (1000 predictive samples each): {secs:.1f} s")
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="what")
+    b = sub.add_parser("backtest")
+    b.add_argument("params", nargs="?", default=str(REPO / "params" / "backtest-homeoffice.yaml"))
+    s = sub.add_parser("speed")
+    s.add_argument("--draws", type=int, default=300)
+    args = ap.parse_args()
+    if args.what is None:  # `make bench`: both
+        return speed(300) or backtest(str(REPO / "params" / "backtest-homeoffice.yaml"))
+    return backtest(args.params) if args.what == "backtest" else speed(args.draws)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

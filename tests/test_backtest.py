@@ -1,0 +1,54 @@
+"""Backtest scoring: CRPS, MASE and coverage against hand-worked values; bad origins are named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.evaluations import backtest as bt
+from workbench.models.series import SeriesSet
+
+
+def test_crps_of_a_point_forecast_is_the_absolute_error():
+    draws = np.full((50, 3), 10.0)
+    assert np.allclose(bt.crps(draws, np.array([10.0, 12.0, 7.0])), [0.0, 2.0, 3.0])
+
+
+def test_crps_of_a_standard_normal_sample():
+    # Closed form at y = 0 for N(0, 1): 2 phi(0) - 1/sqrt(pi) = 0.2337
+    draws = np.random.default_rng(1).normal(0, 1, (20000, 1))
+    assert bt.crps(draws, np.array([0.0]))[0] == pytest.approx(0.2337, abs=0.005)
+
+
+def _series(y, start="2020-04-01"):
+    y = np.asarray(y, dtype=float)
+    periods = pd.date_range(start, periods=y.shape[1], freq="MS")
+    return SeriesSet(periods, "M", pd.DataFrame({"area": ["A"] * len(y), "category": ["c"] * len(y)}), y)
+
+
+def test_mase_scale_and_scores_by_hand():
+    train = _series([np.r_[np.full(12, 10.0), np.full(12, 12.0)]])  # seasonal differences all 2
+    assert bt.mase_scale(train)[0] == 2.0
+    draws = np.full((100, 1, 4), 12.0)
+    rows = bt.score(draws, np.array([[12.0, 14.0, 12.0, 8.0]]), bt.mase_scale(train), [2, 4])
+    assert rows[0]["mase"] == pytest.approx(1 / 2)  # errors 0, 2 -> mean 1, scaled by 2
+    assert rows[1]["mase"] == pytest.approx(6 / 4 / 2)
+    assert rows[1]["cover80"] == pytest.approx(0.5) and rows[1]["points"] == 4
+
+
+def test_seasonal_naive_repeats_last_year():
+    y = np.r_[np.arange(12.0), np.arange(12.0) + 100]
+    draws = bt.seasonal_naive(_series([y]), 14, 200, seed=1)
+    med = np.median(draws, axis=0)[0]
+    assert np.allclose(med[:12], np.arange(12.0) + 100, atol=15) and med[12] == pytest.approx(100, abs=25)
+
+
+def test_bad_origin_is_named():
+    data = _series([np.full(48, 5.0)])
+    with pytest.raises(ValueError, match="origin 2030-01 is not a period of the data"):
+        bt.run(data, ["2030-01"], [6], None, None, 1)
+    with pytest.raises(ValueError, match="runs past the data's end"):
+        bt.run(data, ["2023-12"], [6], None, None, 1)
+    with pytest.raises(ValueError, match="under three years of history"):
+        bt.run(data, ["2021-04"], [6], None, None, 1)

@@ -1,0 +1,391 @@
+"""Are we on track for the goal? Baseline, target path and forecast against it.
+
+The logic behind ``notebooks/10-goal-tracking.ipynb``.
+
+* **Financial years** run April to March; ``FY 2023`` means 2023/24.
+* **Baseline** = the measure's recorded total in the baseline year (it must
+  be fully covered by the data -- no year is estimated from part of it).
+* **Target** = baseline x (1 - reduction) in the target year; the **target
+  path** is the constant-rate path between them (the same percentage fall each
+  year).
+* A **forecast** is a set of draws of every series in every future period.
+  A year's total in a draw is its recorded periods plus that draw's forecast
+  periods, so P(goal met) = share of draws whose target-year total is at or
+  below the target.
+* **Required annual reduction now**: the constant annual fall that takes the
+  latest 12 months recorded to the target in the time left. **Forecast annual
+  change**: the annual rate the median forecast implies over the same span.
+* **Drivers**: the gap (forecast minus target) split exactly into parts: each
+  area's or category's median forecast for the target year minus its share of
+  the target (its baseline x (1 - reduction)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbench.models.series import SeriesSet
+
+INTERVAL = 0.90  # the central interval reported as *_lo / *_hi
+
+
+def fy_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def fy_periods(year: int, step: int) -> pd.DatetimeIndex:
+    """First month of each period of financial year ``year`` (April ``year`` to March ``year+1``)."""
+    return pd.date_range(f"{year}-04-01", f"{year + 1}-03-01", freq=f"{step}MS")
+
+
+@dataclass(frozen=True)
+class Goal:
+    baseline_year: int = 2023
+    target_year: int = 2027
+    reduction: float = 0.40
+
+    def __post_init__(self) -> None:
+        if self.target_year <= self.baseline_year:
+            raise ValueError(f"goal target year {self.target_year} must be after the baseline year {self.baseline_year}")
+        if not 0 < self.reduction < 1:
+            raise ValueError(f"goal reduction must be between 0 and 1, got {self.reduction}")
+
+    @property
+    def years(self) -> int:
+        return self.target_year - self.baseline_year
+
+    @property
+    def annual_rate(self) -> float:
+        """The constant annual fall that meets the goal exactly."""
+        return 1 - (1 - self.reduction) ** (1 / self.years)
+
+    def describe(self) -> str:
+        return (f"{self.reduction:.0%} fewer in FY {fy_label(self.target_year)} than in FY {fy_label(self.baseline_year)} "
+                f"(about {self.annual_rate:.1%} a year)")
+
+
+def select(data: SeriesSet, categories: list[str] | None = None, exclude: list[str] | None = None) -> np.ndarray:
+    """Rows of ``data`` whose category is in ``categories`` (all if None) and not in ``exclude``."""
+    cats = data.keys["category"].astype(str)
+    keep = np.ones(len(cats), dtype=bool)
+    if categories is not None:
+        unknown = sorted(set(categories) - set(cats))
+        if unknown:
+            raise ValueError(f"goal categories not in the data: {unknown}; the data have {sorted(set(cats))}")
+        keep &= cats.isin(categories).to_numpy()
+    if exclude:
+        keep &= ~cats.isin(exclude).to_numpy()
+    if not keep.any():
+        raise ValueError("the goal measure selects no series")
+    return keep
+
+
+@dataclass
+class Tracked:
+    """One measure under one model: the recorded series, the forecast draws and the goal figures."""
+
+    goal: Goal
+    model: str
+    measure: str
+    data: SeriesSet  # the measure's series only
+    future: pd.DatetimeIndex
+    draws: np.ndarray  # (D, S, H)
+
+    # ---- totals
+    def year_totals(self, year: int) -> np.ndarray:
+        """Draws of the measure's total in financial year ``year`` (recorded periods + forecast periods)."""
+        want = fy_periods(year, self.data.step)
+        hist = want[want.isin(self.data.periods)]
+        fut = want[want.isin(self.future)]
+        missing = want[~want.isin(self.data.periods) & ~want.isin(self.future)]
+        if len(missing):
+            raise ValueError(
+                f"FY {fy_label(year)} is not covered: no data or forecast for {', '.join(f'{m:%Y-%m}' for m in missing[:4])}"
+            )
+        recorded = self.data.y[:, self.data.periods.isin(hist)]
+        if np.isnan(recorded).any():
+            raise ValueError(f"FY {fy_label(year)} has periods the data do not cover; its total cannot be counted")
+        part = self.draws[:, :, self.future.isin(fut)].sum(axis=(1, 2)) if len(fut) else np.zeros(len(self.draws))
+        return recorded.sum() + part
+
+    def by_group_totals(self, year: int, column: str) -> pd.DataFrame:
+        """Draws of the target-year total per area or category: DataFrame (groups x draws)."""
+        want = fy_periods(year, self.data.step)
+        rec = np.nan_to_num(self.data.y[:, self.data.periods.isin(want)]).sum(axis=1)
+        fut = self.draws[:, :, self.future.isin(want)].sum(axis=2)  # (D, S)
+        per_series = rec[None, :] + fut
+        frame = pd.DataFrame(per_series.T, index=self.data.keys[column].astype(str).to_numpy())
+        return frame.groupby(level=0).sum()
+
+    @property
+    def baseline_total(self) -> float:
+        want = fy_periods(self.goal.baseline_year, self.data.step)
+        missing = want[~want.isin(self.data.periods)]
+        vals = self.data.y[:, self.data.periods.isin(want)]
+        if len(missing) or np.isnan(vals).any():
+            gaps = missing if len(missing) else want[np.isnan(vals).any(axis=0)]
+            raise ValueError(
+                f"the baseline year FY {fy_label(self.goal.baseline_year)} is not fully in the data "
+                f"(missing {', '.join(f'{m:%Y-%m}' for m in gaps[:6])}); choose a baseline year the data cover "
+                "(goal.baseline_year in the params file)"
+            )
+        return float(vals.sum())
+
+    @property
+    def target_total(self) -> float:
+        return self.baseline_total * (1 - self.goal.reduction)
+
+    def latest_12m(self) -> tuple[float, pd.Timestamp]:
+        """Total of the last 12 months recorded and the month that window ends."""
+        per_year = self.data.per_year
+        covered = ~np.isnan(self.data.y).all(axis=0)
+        last = np.nonzero(covered)[0][-1]
+        window = slice(last - per_year + 1, last + 1)
+        vals = self.data.y[:, window]
+        if last - per_year + 1 < 0 or np.isnan(vals).any():
+            raise ValueError("the data do not have a complete latest 12 months")
+        return float(vals.sum()), self.data.periods[last] + pd.DateOffset(months=self.data.step - 1)
+
+    def summary(self) -> dict:
+        target_draws = self.year_totals(self.goal.target_year)
+        q = (1 - INTERVAL) / 2
+        lo, med, hi = np.quantile(target_draws, [q, 0.5, 1 - q])
+        latest, latest_end = self.latest_12m()
+        target_end = pd.Timestamp(f"{self.goal.target_year + 1}-03-01")
+        years_left = (target_end.year - latest_end.year) + (target_end.month - latest_end.month) / 12
+        if years_left <= 0:
+            required = forecast_rate = float("nan")
+        else:
+            required = 1 - (self.target_total / latest) ** (1 / years_left)
+            forecast_rate = (med / latest) ** (1 / years_left) - 1
+        shortfall = np.maximum(target_draws - self.target_total, 0.0)
+        return {
+            "model": self.model,
+            "measure": self.measure,
+            "baseline_year": fy_label(self.goal.baseline_year),
+            "target_year": fy_label(self.goal.target_year),
+            "reduction": self.goal.reduction,
+            "baseline_total": round(self.baseline_total, 1),
+            "target_total": round(self.target_total, 1),
+            "forecast_target_median": round(float(med), 1),
+            "forecast_target_lo": round(float(lo), 1),
+            "forecast_target_hi": round(float(hi), 1),
+            "interval": INTERVAL,
+            "p_goal_met": round(float(np.mean(target_draws <= self.target_total)), 3),
+            "expected_shortfall": round(float(shortfall.mean()), 1),
+            "latest_12m_total": round(latest, 1),
+            "latest_12m_end": f"{latest_end:%Y-%m}",
+            "years_left": round(years_left, 2),
+            "required_annual_reduction_now": round(float(required), 4),
+            "forecast_annual_change": round(float(forecast_rate), 4),
+        }
+
+    def drivers(self, column: str) -> pd.DataFrame:
+        """Each area's (or category's) part of the gap between the median forecast and the target."""
+        want = fy_periods(self.goal.baseline_year, self.data.step)
+        base = pd.Series(self.data.y[:, self.data.periods.isin(want)].sum(axis=1),
+                         index=self.data.keys[column].astype(str).to_numpy()).groupby(level=0).sum()
+        draws = self.by_group_totals(self.goal.target_year, column)
+        med = draws.median(axis=1)
+        share_target = base * (1 - self.goal.reduction)
+        out = pd.DataFrame({
+            "baseline": base.round(0),
+            "target": share_target.round(0),
+            "forecast_median": med.round(0),
+            "change_pct": (100 * (med / base - 1)).round(1),
+            "gap": (med - share_target).round(0),
+            "p_own_goal_met": (draws.le(share_target, axis=0).mean(axis=1)).round(3),
+        })
+        out.index.name = column
+        return out.sort_values("gap", ascending=False)
+
+    def rolling_12m(self) -> pd.DataFrame:
+        """12-month rolling totals: recorded, then forecast median and 50%/90% bands, by period end."""
+        per_year = self.data.per_year
+        hist_tot = self.data.y.sum(axis=0)  # NaN where not covered
+        fut_tot = self.draws.sum(axis=1)  # (D, H)
+        D = fut_tot.shape[0]
+        series = np.concatenate([np.broadcast_to(hist_tot, (D, len(hist_tot))), fut_tot], axis=1)
+        periods = self.data.periods.append(self.future)
+        roll = np.full_like(series, np.nan)
+        csum = np.cumsum(series, axis=1)
+        roll[:, per_year - 1:] = csum[:, per_year - 1:] - np.concatenate([np.zeros((D, 1)), csum[:, :-per_year]], axis=1)
+        qs = np.full((5, roll.shape[1]), np.nan)
+        ok = np.isfinite(roll).all(axis=0)
+        qs[:, ok] = np.quantile(roll[:, ok], [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        ends = periods + pd.DateOffset(months=self.data.step - 1)
+        frame = pd.DataFrame(qs.T, index=ends, columns=["q05", "q25", "q50", "q75", "q95"])
+        frame["forecast"] = periods.isin(self.future)
+        return frame
+
+    def target_path(self) -> pd.Series:
+        """The constant-rate target path: 12-month totals at the end of each financial year, baseline to target."""
+        years = np.arange(self.goal.baseline_year, self.goal.target_year + 1)
+        values = self.baseline_total * (1 - self.goal.annual_rate) ** (years - self.goal.baseline_year)
+        return pd.Series(values, index=pd.DatetimeIndex([pd.Timestamp(f"{y + 1}-03-01") for y in years]), name="target path")
+
+
+def track(goal: Goal, model: str, measure: str, data: SeriesSet, future: pd.DatetimeIndex, draws: np.ndarray,
+          rows: np.ndarray) -> Tracked:
+    """Restrict the data and forecast draws to the measure's series and wrap them for the goal figures."""
+    last = future[-1] if len(future) else data.periods[-1]
+    if last + pd.DateOffset(months=data.step - 1) < pd.Timestamp(f"{goal.target_year + 1}-03-01"):
+        raise ValueError(f"the forecast ends {last:%Y-%m}, before the end of the target year FY {fy_label(goal.target_year)}")
+    return Tracked(goal, model, measure, data.subset(np.nonzero(rows)[0]), future, draws[:, rows, :])
+
+
+def plain_summary(s: dict, label: str) -> str:
+    """One paragraph a board paper can quote."""
+    verdict = (
+        "likely to be met" if s["p_goal_met"] >= 0.8 else
+        "possible but not likely" if s["p_goal_met"] >= 0.2 else
+        "unlikely to be met"
+    )
+    change = s["forecast_annual_change"]
+    direction = f"a fall of {-change:.1%}" if change < 0 else f"a rise of {change:.1%}"
+    return (
+        f"{s['measure']} ({s['model']}): the goal is {s['reduction']:.0%} fewer in FY {s['target_year']} than the "
+        f"{s['baseline_total']:,.0f} recorded in FY {s['baseline_year']}, i.e. at most {s['target_total']:,.0f}. "
+        f"The forecast for FY {s['target_year']} is {s['forecast_target_median']:,.0f} "
+        f"({s['interval']:.0%} interval {s['forecast_target_lo']:,.0f} to {s['forecast_target_hi']:,.0f}), so the goal is "
+        f"{verdict} (probability {s['p_goal_met']:.0%}). From the latest 12 months ({s['latest_12m_total']:,.0f} to "
+        f"{s['latest_12m_end']}) meeting it needs a fall of {s['required_annual_reduction_now']:.1%} a year; the "
+        f"forecast implies {direction} a year. Expected shortfall: {s['expected_shortfall']:,.0f}. ({label})"
+    )
+
+
+# ----------------------------------------------------------------------------- running the models
+
+
+@dataclass
+class GoalRun:
+    """Everything the goal notebook shows: the series, each model's forecast draws, timings and diagnostics."""
+
+    goal: Goal
+    data: SeriesSet
+    future: pd.DatetimeIndex
+    forecasts: dict[str, np.ndarray]  # model name -> draws (D, S, H)
+    seconds: dict[str, float]
+    fitted: object  # negbin.Fitted
+    diagnostics: object  # negbin.Diagnostics
+
+    def tracked(self, model: str, measure: str, rows: np.ndarray) -> Tracked:
+        return track(self.goal, model, measure, self.data, self.future, self.forecasts[model], rows)
+
+
+BAYES = "Bayesian NegBin"
+PROPHET = "Prophet"
+
+
+def model_config(params) -> "object":
+    from workbench.models import negbin
+
+    return negbin.ModelConfig(
+        changepoint_every_years=params.changepoint_every_years,
+        changepoint_scale=params.changepoint_scale,
+        area_slope_scale=params.area_slope_scale,
+        fourier_order=params.fourier_order,
+        shocks=[negbin.Shock(s.name, s.start, s.end) for s in params.shocks],
+    )
+
+
+def sampler_config(sampler) -> "object":
+    from workbench.models import negbin
+
+    return negbin.SamplerConfig(
+        draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
+        target_accept=sampler.target_accept, nuts_sampler=sampler.nuts_sampler,
+    )
+
+
+def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> GoalRun:
+    """Fit the pooled model (and Prophet per series, if asked) and forecast to the end of the target year."""
+    import time
+
+    from workbench.models import negbin, prophet_model
+    from workbench.models.series import series_matrix
+
+    goal = Goal(params.baseline_year, params.target_year, params.reduction)
+    by = ("area", "category") if params.series_by == "area_category" else ("category",)
+    data = series_matrix(panel, by)
+    end = fy_periods(goal.target_year, data.step)[-1]
+    if data.periods[-1] > end:
+        raise ValueError(f"the data run past the target year FY {fy_label(goal.target_year)}; nothing left to forecast")
+    say(f"Fitting the pooled Negative Binomial model to {len(data.keys)} series x {len(data.periods)} periods ...")
+    started = time.perf_counter()
+    fitted = negbin.fit(data, model_config(params.model), sampler_config(sampler), seed)
+    future, draws = fitted.forecast(end, seed, max_draws=params.model.forecast_draws)
+    seconds = {BAYES: time.perf_counter() - started}
+    forecasts = {BAYES: draws}
+    diag = negbin.diagnostics(fitted)
+    if params.prophet:
+        say(f"Fitting Prophet to each of the {len(data.keys)} series ...")
+        _, pdraws, secs = prophet_model.forecast(data, end, seed, params.prophet_samples, fitted.config.shocks)
+        forecasts[PROPHET] = pdraws
+        seconds[PROPHET] = secs
+    return GoalRun(goal, data, future, forecasts, seconds, fitted, diag)
+
+
+# ----------------------------------------------------------------------------- reporting
+
+HEADLINE_KEYS = (
+    "p_goal_met", "baseline_total", "target_total", "forecast_target_median", "forecast_target_lo",
+    "forecast_target_hi", "required_annual_reduction_now", "forecast_annual_change",
+)
+TABLE_KEYS = HEADLINE_KEYS[:6] + ("expected_shortfall", "latest_12m_total") + HEADLINE_KEYS[6:]
+
+
+def model_key(name: str) -> str:
+    return {BAYES: "bayesian_negbin", PROPHET: "prophet"}.get(name, name.lower().replace(" ", "_"))
+
+
+def comparison(summaries: dict[str, dict]) -> pd.DataFrame:
+    """The goal figures side by side, one column per model."""
+    frame = pd.DataFrame({m: {k: s[k] for k in TABLE_KEYS} for m, s in summaries.items()})
+    frame.index.name = f"FY {next(iter(summaries.values()))['target_year']}"
+    return frame.astype(float)
+
+
+def results_figures(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun) -> dict:
+    """The results JSON: the Bayesian model's all-crime headline at the top, every model's figures below."""
+    main = crime[BAYES]
+    d = run.diagnostics
+    return {
+        **{k: main[k] for k in HEADLINE_KEYS},
+        "measure": main["measure"],
+        "baseline_year": main["baseline_year"],
+        "target_year": main["target_year"],
+        "reduction": main["reduction"],
+        "interval": main["interval"],
+        "expected_shortfall": main["expected_shortfall"],
+        "by_model": {model_key(m): {k: s[k] for k in HEADLINE_KEYS + ("expected_shortfall",)} for m, s in crime.items()},
+        "asb": {model_key(m): {k: s[k] for k in HEADLINE_KEYS + ("expected_shortfall",)} for m, s in asb.items()},
+        "diagnostics": {"max_rhat": round(d.max_rhat, 3), "min_ess_bulk": round(d.min_ess_bulk), "divergences": d.divergences,
+                        "ok": d.ok},
+        "series": len(run.data.keys),
+    }
+
+
+def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, label: str) -> str:
+    """The plain-English summary: each model's verdict on crime and ASB, and the assumptions behind it."""
+    parts = [plain_summary(s, label) for s in crime.values()]
+    parts += [plain_summary(s, label) for s in asb.values()]
+    b, pr = crime[BAYES], crime.get(PROPHET)
+    if pr is not None:
+        agree = abs(b["p_goal_met"] - pr["p_goal_met"]) < 0.2
+        parts.append(
+            f"The two models {'agree' if agree else 'disagree'} on the chance of meeting the crime goal "
+            f"({b['p_goal_met']:.0%} against {pr['p_goal_met']:.0%}); their medians for the target year differ by "
+            f"{abs(b['forecast_target_median'] - pr['forecast_target_median']):,.0f}."
+        )
+    if not run.diagnostics.ok:
+        parts.append(run.diagnostics.message())
+    parts.append(
+        "Assumptions: the recorded-crime trend carries on as in recent years (bending only at the historical rate), "
+        "no future intervention or recording change is known, the named shocks are over, and the target year is a "
+        "financial year (April to March)."
+    )
+    return "\n\n".join(parts)

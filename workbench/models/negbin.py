@@ -1,0 +1,302 @@
+"""The pooled Bayesian count forecaster (PyMC, Negative Binomial, log link).
+
+For series s = (area a, category c) and period t::
+
+    log mu[s, t] = level[s]
+                 + sum_k (slope_cat[c, k] + slope_area[a, k]) * d_k(t)   # a trend that bends at changepoints
+                 + season_cat[c] . fourier(t)                          # yearly seasonality
+                 + sum_j shock_cat[c, j] * in_shock_j(t)               # known breaks (COVID, recording changes)
+    y[s, t] ~ NegativeBinomial(mu[s, t], alpha_cat[c])
+
+The trend is piecewise linear in time: the history is cut into segments at
+changepoints spaced ``changepoint_every_years`` apart (the last at least a
+year before the data end), ``d_k(t)`` is the time in years that period t has
+spent in segment k (centred over the history), and ``slope_cat[c, k]`` is the
+annual log-rate change of category c in segment k. Successive segment slopes
+differ by a Normal(0, ``changepoint_scale``) step: a small scale keeps the
+trend straight unless the data insist it bends.
+
+**Partial pooling.** Areas deviate from their category's slopes by
+``slope_area[a, k]``, zero-sum over areas, shrunk towards the category's
+slopes with a prior scale of ``area_slope_scale`` (annual log-rate change; a
+fixed scale rather than a learnt one, because a learnt scale near zero gives
+the sampler a funnel it mixes badly in). Seasonality, shocks and dispersion
+are shared within a category; every series keeps its own level. One model covers every
+area x category series.
+
+**Forecasts** are posterior predictive draws: for each posterior draw the
+trend carries on with the last segment's slope, bends again in the future at
+the historical changepoint rate with the draw's own historical step size (as
+Prophet does with its changepoints), and counts are drawn from the Negative
+Binomial. Totals over areas, categories and periods are sums of the same
+draws, so their uncertainty is right.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from workbench.models.series import SeriesSet
+
+
+@dataclass
+class Shock:
+    """A known break: periods from ``start`` to ``end`` (inclusive ``YYYY-MM``) get their own effect per category."""
+
+    name: str
+    start: str
+    end: str
+
+
+@dataclass
+class ModelConfig:
+    changepoint_every_years: float = 2.0
+    changepoint_scale: float = 0.05
+    area_slope_scale: float = 0.03
+    fourier_order: int = 3
+    shocks: list[Shock] = field(default_factory=list)
+
+
+@dataclass
+class SamplerConfig:
+    draws: int = 1000
+    tune: int = 1000
+    chains: int = 4
+    cores: int = 2
+    target_accept: float = 0.9
+    nuts_sampler: str = "nutpie"
+
+
+def fourier(periods: pd.DatetimeIndex, per_year: int, order: int) -> np.ndarray:
+    """Yearly Fourier terms by month (or quarter) of year; columns that are identically zero are dropped."""
+    phase = 2 * np.pi * ((periods.month.to_numpy() - 1) // (12 // per_year)) / per_year
+    cols = []
+    for k in range(1, min(order, per_year // 2) + 1):
+        for f in (np.sin, np.cos):
+            col = f(k * phase)
+            if np.abs(col).max() > 1e-9:
+                cols.append(col)
+    return np.column_stack(cols) if cols else np.zeros((len(periods), 0))
+
+
+def shock_matrix(periods: pd.DatetimeIndex, shocks: list[Shock]) -> np.ndarray:
+    out = np.zeros((len(periods), len(shocks)))
+    for j, s in enumerate(shocks):
+        out[:, j] = (periods >= pd.Timestamp(f"{s.start}-01")) & (periods <= pd.Timestamp(f"{s.end}-01"))
+    return out
+
+
+def segment_edges(span_years: float, every_years: float) -> np.ndarray:
+    """Start (years from the first period) of each trend segment: 0, then evenly spaced changepoints.
+
+    Changepoints stop a year before the end of the history, so the last slope
+    is always estimated from at least a year of data.
+    """
+    usable = span_years - 1.0
+    n_cp = max(0, int(np.floor(usable / every_years))) if usable > 0 else 0
+    cps = np.linspace(0.0, usable, n_cp + 2)[1:-1] if n_cp > 0 else np.zeros(0)
+    return np.concatenate([[0.0], cps])
+
+
+def segment_durations(tau: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Years spent in each segment by time ``tau``: shape (len(tau), len(edges)); the last segment is open-ended."""
+    widths = np.append(np.diff(edges), np.inf)
+    return np.clip(tau[:, None] - edges[None, :], 0.0, widths[None, :])
+
+
+@dataclass
+class Fitted:
+    """A fitted model: the data, the design, the posterior (DataTree) and what forecasting needs."""
+
+    data: SeriesSet
+    config: ModelConfig
+    idata: object
+    origin: pd.Timestamp
+    edges: np.ndarray
+    dur_mean: np.ndarray
+    area_idx: np.ndarray
+    cat_idx: np.ndarray
+    areas: list[str]
+    categories: list[str]
+    seconds: float = 0.0
+
+    def tau(self, periods: pd.DatetimeIndex) -> np.ndarray:
+        return ((periods - self.origin).days / 365.25).to_numpy()
+
+    def draws(self, name: str, pick: np.ndarray | None = None) -> np.ndarray:
+        """Posterior draws of one variable with chains and draws flattened into the first axis."""
+        v = self.idata["posterior"][name].values
+        v = v.reshape((-1, *v.shape[2:]))
+        return v if pick is None else v[pick]
+
+    @property
+    def n_draws(self) -> int:
+        post = self.idata["posterior"]
+        return post.sizes["chain"] * post.sizes["draw"]
+
+    def current_slope(self) -> np.ndarray:
+        """Posterior draws of each category's slope in the last segment (annual log-rate change): (D, C)."""
+        return self.draws("slope_cat")[:, :, -1]
+
+    def mean_slope(self) -> np.ndarray:
+        """Posterior draws of each category's slope averaged over the whole history: (D, C)."""
+        span = self.tau(self.data.periods[-1:])[0]
+        weights = segment_durations(np.array([span]), self.edges)[0]
+        return self.draws("slope_cat") @ (weights / weights.sum())
+
+    def forecast(self, end: pd.Timestamp, seed: int, max_draws: int = 1000) -> tuple[pd.DatetimeIndex, np.ndarray]:
+        """Posterior predictive draws of the counts after the data up to ``end``: (periods, draws[D, S, H])."""
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(41,)))
+        future = self.data.future(end)
+        pick = np.sort(rng.choice(self.n_draws, size=min(max_draws, self.n_draws), replace=False))
+        tau_f = self.tau(future)
+        dur = segment_durations(tau_f, self.edges) - self.dur_mean  # (H, K)
+        slope = self.draws("slope_cat", pick)[:, self.cat_idx, :] + self.draws("slope_area", pick)[:, self.area_idx, :]
+        log_mu = self.draws("level", pick)[:, :, None] + np.einsum("dsk,hk->dsh", slope, dur)
+        F = fourier(future, self.data.per_year, self.config.fourier_order)
+        if F.shape[1]:
+            log_mu = log_mu + np.einsum("dsf,hf->dsh", self.draws("season_cat", pick)[:, self.cat_idx, :], F)
+        if self.config.shocks:
+            X = shock_matrix(future, self.config.shocks)
+            log_mu = log_mu + np.einsum("dsj,hj->dsh", self.draws("shock_cat", pick)[:, self.cat_idx, :], X)
+        D, S, H = log_mu.shape
+        if H and len(self.edges) > 1:
+            # Future bends per category: changepoints at the historical rate, steps of the historical size.
+            last = self.tau(self.data.periods[-1:])[0]
+            rate = (len(self.edges) - 1) / max(last, 1e-9)
+            steps = np.diff(self.draws("slope_cat", pick), axis=2)  # (D, C, K-1)
+            scale = np.sqrt(np.mean(steps**2, axis=(1, 2)))  # (D,)
+            ahead = tau_f - last
+            n_cat = len(self.categories)
+            extra = np.zeros((D, n_cat, H))
+            for d in range(D):
+                n_new = rng.poisson(rate * ahead[-1])
+                if n_new == 0:
+                    continue
+                at = rng.uniform(0, ahead[-1], n_new)
+                delta = rng.normal(0, scale[d], (n_cat, n_new))
+                extra[d] = delta @ np.maximum(0.0, ahead[None, :] - at[:, None])
+            log_mu = log_mu + extra[:, self.cat_idx, :]
+        alpha = self.draws("alpha", pick)[:, self.cat_idx][:, :, None]
+        mu = np.exp(np.clip(log_mu, -20, 20))
+        y = rng.poisson(rng.gamma(alpha, mu / alpha))
+        return future, y
+
+
+def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerConfig, seed: int) -> Fitted:
+    """Fit the pooled Negative Binomial model to every series of ``data``."""
+    import time
+
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    for name in ("pymc", "pymc.sampling.mcmc", "pymc.stats.convergence"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    started = time.perf_counter()
+    areas = sorted(data.keys["area"].unique())
+    categories = sorted(data.keys["category"].unique())
+    ai = data.keys["area"].map({a: i for i, a in enumerate(areas)}).to_numpy()
+    ci = data.keys["category"].map({c: i for i, c in enumerate(categories)}).to_numpy()
+    # Periods the panel does not cover are NaN for every series: leave those columns out.
+    covered = ~np.isnan(data.y).all(axis=0)
+    if np.isnan(data.y[:, covered]).any():
+        raise ValueError("a series has missing periods where others do not; the panel should be complete")
+    periods = data.periods[covered]
+    y = data.y[:, covered].astype("int64")
+    origin = data.periods[0]
+    tau = ((periods - origin).days / 365.25).to_numpy()
+    edges = segment_edges(tau[-1], config.changepoint_every_years)
+    dur = segment_durations(tau, edges)
+    dur_mean = dur.mean(axis=0)
+    dur = dur - dur_mean
+    F = fourier(periods, data.per_year, config.fourier_order)
+    X = shock_matrix(periods, config.shocks)
+    X = X[:, X.any(axis=0)] if X.shape[1] else X
+    shocks = [s for s, used in zip(config.shocks, shock_matrix(periods, config.shocks).any(axis=0)) if used]
+    config = ModelConfig(config.changepoint_every_years, config.changepoint_scale, config.area_slope_scale,
+                         config.fourier_order, shocks)
+    center = np.log(np.maximum(y.mean(axis=1), 0.5))
+    coords = {
+        "series": np.arange(len(data.keys)), "area": areas, "category": categories, "segment": np.arange(len(edges)),
+        "fourier": np.arange(F.shape[1]), "shock": [s.name for s in shocks],
+    }
+    with pm.Model(coords=coords):
+        level = pm.Normal("level", center, 1.0, dims="series")
+        slope_cat = pm.Normal("slope_cat", 0.0, 0.3, dims=("category", "segment"))
+        if len(edges) > 1:
+            steps = slope_cat[:, 1:] - slope_cat[:, :-1]
+            pm.Potential("bend_prior", pm.logp(pm.Normal.dist(0.0, config.changepoint_scale), steps).sum())
+        slope = slope_cat[ci]
+        if len(areas) > 1:
+            slope_area = pm.ZeroSumNormal(
+                "slope_area", sigma=config.area_slope_scale, dims=("area", "segment"), n_zerosum_axes=1
+            )
+            slope = slope + slope_area[ai]
+        else:
+            pm.Deterministic("slope_area", pt.zeros((1, len(edges))), dims=("area", "segment"))
+        log_mu = level[:, None] + pt.dot(slope, dur.T)
+        if F.shape[1]:
+            season_cat = pm.Normal("season_cat", 0.0, 0.3, dims=("category", "fourier"))
+            log_mu = log_mu + pt.dot(season_cat[ci], F.T)
+        if X.shape[1]:
+            shock_cat = pm.Normal("shock_cat", 0.0, 0.5, dims=("category", "shock"))
+            log_mu = log_mu + pt.dot(shock_cat[ci], X.T)
+        alpha = pm.LogNormal("alpha", np.log(30.0), 1.5, dims="category")
+        pm.NegativeBinomial("y", mu=pt.exp(log_mu), alpha=alpha[ci][:, None], observed=y)
+        idata = pm.sample(
+            draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
+            target_accept=sampler.target_accept, nuts_sampler=sampler.nuts_sampler, random_seed=seed,
+            progressbar=False, compute_convergence_checks=False,
+        )
+    return Fitted(data, config, idata, origin, edges, dur_mean, ai, ci, areas, categories,
+                  seconds=time.perf_counter() - started)
+
+
+@dataclass
+class Diagnostics:
+    max_rhat: float
+    min_ess_bulk: float
+    divergences: int
+    n_draws: int
+    chains: int
+
+    @property
+    def ok(self) -> bool:
+        return self.max_rhat <= 1.01 and self.min_ess_bulk >= 100 * self.chains and self.divergences == 0
+
+    def message(self) -> str:
+        text = (f"r-hat max {self.max_rhat:.3f}, bulk ESS min {self.min_ess_bulk:.0f} "
+                f"({self.chains} chains x {self.n_draws // max(self.chains, 1)} draws), {self.divergences} divergences")
+        if self.ok:
+            return f"Sampler diagnostics fine: {text}."
+        problems = []
+        if self.max_rhat > 1.01:
+            problems.append("r-hat above 1.01 (chains disagree)")
+        if self.min_ess_bulk < 100 * self.chains:
+            problems.append(f"bulk ESS below {100 * self.chains} (too few effective draws)")
+        if self.divergences:
+            problems.append("divergent transitions (the sampler could not explore part of the posterior)")
+        return (f"WARNING - poor convergence: {'; '.join(problems)}. {text}. Treat these figures as provisional: "
+                "raise sampler.draws / sampler.tune (and target_accept if there are divergences) and run again.")
+
+
+def diagnostics(fitted: Fitted) -> Diagnostics:
+    """r-hat, bulk ESS and divergences over the model's free parameters."""
+    import arviz as az
+
+    post = fitted.idata["posterior"]
+    names = [v for v in ("level", "slope_cat", "slope_area", "season_cat", "shock_cat", "alpha") if v in post]
+    ds = (post.to_dataset() if hasattr(post, "to_dataset") else post)[names]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # constant variables (a single area's zero deviation) give NaN
+        rhat = az.rhat(ds)
+        ess = az.ess(ds, method="bulk")
+    max_rhat = max(float(np.nanmax(rhat[v].values)) for v in names if np.isfinite(rhat[v].values).any())
+    min_ess = min(float(np.nanmin(ess[v].values)) for v in names if np.isfinite(ess[v].values).any())
+    div = int(fitted.idata["sample_stats"]["diverging"].values.sum())
+    return Diagnostics(max_rhat, min_ess, div, fitted.n_draws, int(post.sizes["chain"]))

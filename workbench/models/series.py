@@ -1,0 +1,68 @@
+"""Panels as a matrix of count series: the common input of every forecaster.
+
+A *series* is one (area, category) pair (or one category, or one area, at the
+level asked for); its counts over the periods of the panel form a row of
+``y``. Within periods the panel covers, a missing cell is a zero (the panel's
+convention); a period the panel does not cover at all is ``NaN`` for every
+series -- the models skip it, nothing is filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbench.data.geography import district_of
+from workbench.data.panel import STEP_MONTHS, expected_periods
+
+
+@dataclass
+class SeriesSet:
+    """Counts of S series over T periods (``NaN`` where the period is not covered)."""
+
+    periods: pd.DatetimeIndex
+    frequency: str
+    keys: pd.DataFrame  # one row per series: columns "area" and "category"
+    y: np.ndarray  # (S, T) float, NaN = not covered
+
+    @property
+    def step(self) -> int:
+        return STEP_MONTHS[self.frequency]
+
+    @property
+    def per_year(self) -> int:
+        return 12 // self.step
+
+    def future(self, end: pd.Timestamp) -> pd.DatetimeIndex:
+        """Periods after the last observed one, up to and including ``end``."""
+        start = self.periods[-1] + pd.DateOffset(months=self.step)
+        return expected_periods(start, end, self.frequency) if start <= end else pd.DatetimeIndex([])
+
+    def subset(self, rows: np.ndarray) -> "SeriesSet":
+        return SeriesSet(self.periods, self.frequency, self.keys.iloc[rows].reset_index(drop=True), self.y[rows])
+
+    def truncate(self, last: pd.Timestamp) -> "SeriesSet":
+        keep = self.periods <= last
+        return SeriesSet(self.periods[keep], self.frequency, self.keys, self.y[:, keep])
+
+
+def series_matrix(panel: pd.DataFrame, by: tuple[str, ...] = ("area", "category")) -> SeriesSet:
+    """The panel as series by ``area`` (district / CSP / force name) and/or ``category``."""
+    freqs = sorted(set(panel["frequency"].astype(str)))
+    if len(freqs) != 1:
+        raise ValueError(f"the panel mixes frequencies {freqs}; forecast one source at a time")
+    freq = freqs[0]
+    if freq == "Y":
+        raise ValueError("12-month ONS editions are snapshots, not a series; forecast monthly or quarterly data")
+    area = district_of(panel["area_name"]).astype(str).to_numpy() if "area" in by else np.full(len(panel), "all areas")
+    cat = panel["category"].astype(str).to_numpy() if "category" in by else np.full(len(panel), "all categories")
+    present = pd.DatetimeIndex(sorted(panel["period"].unique()))
+    periods = expected_periods(present[0], present[-1], freq)
+    frame = pd.DataFrame({"area": area, "category": cat, "period": panel["period"].to_numpy(), "count": panel["count"].to_numpy()})
+    wide = frame.groupby(["area", "category", "period"])["count"].sum().unstack("period", fill_value=0)
+    wide = wide.reindex(columns=periods, fill_value=0).astype(float)
+    wide.loc[:, ~periods.isin(present)] = np.nan
+    keys = wide.index.to_frame(index=False)
+    return SeriesSet(periods, freq, keys, wide.to_numpy())
