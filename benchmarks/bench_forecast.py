@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 def backtest(params_path: str) -> int:
     from workbench.data import load_panel
     from workbench.evaluations import backtest as bt
-    from workbench.evaluations.goal import BAYES, PROPHET
+    from workbench.models import BAYES, PROPHET
     from workbench.models.series import series_matrix
     from workbench.params import load_params
 
@@ -78,6 +78,7 @@ def speed(draws: int) -> int:
     from workbench.data import demo
     from workbench.models import negbin, prophet_model
     from workbench.models.series import series_matrix
+    from workbench.params import SamplerSection
 
     panel = demo.generate(20240401, "2015-04", "2025-12", 1.0)
     panel = panel[panel["category"] != "Anti-social behaviour"]
@@ -85,7 +86,7 @@ def speed(draws: int) -> int:
     print(f"demo panel: {len(data.keys)} series ({data.keys['area'].nunique()} areas x "
           f"{data.keys['category'].nunique()} categories) x {len(data.periods)} months")
     cfg = negbin.ModelConfig(shocks=[negbin.Shock("covid", "2020-04", "2021-03")])
-    sampler = negbin.SamplerConfig(draws=draws, tune=draws, chains=2, cores=2)
+    sampler = SamplerSection(draws=draws, tune=draws, chains=2, cores=2)
     end = pd.Timestamp("2028-03-01")
     for label in ("first run (compile cache may be cold)", "second run (warm cache)"):
         t0 = time.perf_counter()

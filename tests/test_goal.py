@@ -10,7 +10,7 @@ from workbench.data import demo
 from workbench.evaluations import goal as G
 from workbench.models import negbin
 from workbench.models.series import SeriesSet, series_matrix
-from workbench.params import GoalTrackingParams
+from workbench.params import GoalTrackingParams, SamplerSection
 
 
 def _set(periods, y, areas=("A", "B"), cats=("Burglary", "Burglary")):
@@ -114,7 +114,7 @@ def demo_fit():
     panel = demo.generate(7, "2015-04", "2025-12", 0.1)
     data = series_matrix(panel, ("category",))
     cfg = negbin.ModelConfig(shocks=[negbin.Shock("covid", "2020-04", "2021-03")])
-    fitted = negbin.fit(data, cfg, negbin.SamplerConfig(draws=300, tune=300, chains=2, cores=2), seed=11)
+    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=11)
     return data, fitted
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbench.models import BAYES, PROPHET, model_key
 from workbench.models.series import SeriesSet
 
 NAIVE = "Seasonal naive"
@@ -102,11 +103,29 @@ class BacktestResult:
     def wall_times(self) -> pd.Series:
         return self.seconds.groupby("model")["seconds"].sum().rename("seconds (all origins)")
 
+    def figures(self) -> dict:
+        """The results JSON: per horizon (``h12``, ...) and model, MASE, scaled CRPS and coverage."""
+        table = self.table()
+        return {
+            f"h{h}": {model_key(m): {k: round(float(v), 4) for k, v in row.items()} for m, row in table.xs(h, level="horizon").iterrows()}
+            for h in sorted(self.scores["horizon"].unique())
+        }
+
+    def summary_text(self, word: str, label: str) -> str:
+        """One paragraph on the longest horizon: the most accurate model and each model's coverage."""
+        h = int(self.scores["horizon"].max())
+        t = self.table().xs(h, level="horizon")
+        per_model = " ".join(
+            f"{m}: MASE {r['MASE']:.2f}, 80% interval covered {r['80% coverage']:.0%}, 95% covered {r['95% coverage']:.0%}."
+            for m, r in t.iterrows()
+        )
+        return (f"Over the first {h} {word} after each origin the most accurate median forecast came from "
+                f"**{t['MASE'].idxmin()}**. {per_model} ({label})")
+
 
 def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, sampler, seed: int,
         prophet: bool = True, prophet_samples: int = 1000, say=print) -> BacktestResult:
     """Rolling-origin backtest of every model on ``data``."""
-    from workbench.evaluations.goal import BAYES, PROPHET, model_config, sampler_config
     from workbench.models import negbin, prophet_model
 
     H = max(horizons)
@@ -122,7 +141,7 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         if i + H > len(data.periods):
             raise ValueError(f"backtest origin {origin} + {H} periods runs past the data's end {data.periods[-1]:%Y-%m}")
         starts[origin] = i
-    cfg = model_config(model_params)
+    cfg = negbin.ModelConfig.from_params(model_params)
     for origin, i in starts.items():
         train = data.truncate(data.periods[i - 1])
         actual = data.y[:, i:i + H]
@@ -135,7 +154,7 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         say(f"Origin {origin}: {len(train.keys)} series, {len(train.periods)} periods of history, {H} ahead")
         forecasts = {}
         t0 = time.perf_counter()
-        fitted = negbin.fit(train, cfg, sampler_config(sampler), seed)
+        fitted = negbin.fit(train, cfg, sampler, seed)
         forecasts[BAYES] = fitted.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
         times.append({"model": BAYES, "origin": origin, "seconds": time.perf_counter() - t0})
         if prophet:

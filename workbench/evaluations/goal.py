@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbench.models import BAYES, PROPHET, model_key
 from workbench.models.series import SeriesSet
 
 INTERVAL = 0.90  # the central interval reported as *_lo / *_hi
@@ -276,31 +277,6 @@ class GoalRun:
         return track(self.goal, model, measure, self.data, self.future, self.forecasts[model], rows)
 
 
-BAYES = "Bayesian NegBin"
-PROPHET = "Prophet"
-
-
-def model_config(params) -> "object":
-    from workbench.models import negbin
-
-    return negbin.ModelConfig(
-        changepoint_every_years=params.changepoint_every_years,
-        changepoint_scale=params.changepoint_scale,
-        area_slope_scale=params.area_slope_scale,
-        fourier_order=params.fourier_order,
-        shocks=[negbin.Shock(s.name, s.start, s.end) for s in params.shocks],
-    )
-
-
-def sampler_config(sampler) -> "object":
-    from workbench.models import negbin
-
-    return negbin.SamplerConfig(
-        draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
-        target_accept=sampler.target_accept, nuts_sampler=sampler.nuts_sampler,
-    )
-
-
 def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> GoalRun:
     """Fit the pooled model (and Prophet per series, if asked) and forecast to the end of the target year."""
     import time
@@ -316,7 +292,7 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
         raise ValueError(f"the data run past the target year FY {fy_label(goal.target_year)}; nothing left to forecast")
     say(f"Fitting the pooled Negative Binomial model to {len(data.keys)} series x {len(data.periods)} periods ...")
     started = time.perf_counter()
-    fitted = negbin.fit(data, model_config(params.model), sampler_config(sampler), seed)
+    fitted = negbin.fit(data, negbin.ModelConfig.from_params(params.model), sampler, seed)
     future, draws = fitted.forecast(end, seed, max_draws=params.model.forecast_draws)
     seconds = {BAYES: time.perf_counter() - started}
     forecasts = {BAYES: draws}
@@ -336,10 +312,6 @@ HEADLINE_KEYS = (
     "forecast_target_hi", "required_annual_reduction_now", "forecast_annual_change",
 )
 TABLE_KEYS = HEADLINE_KEYS[:6] + ("expected_shortfall", "latest_12m_total") + HEADLINE_KEYS[6:]
-
-
-def model_key(name: str) -> str:
-    return {BAYES: "bayesian_negbin", PROPHET: "prophet"}.get(name, name.lower().replace(" ", "_"))
 
 
 def comparison(summaries: dict[str, dict]) -> pd.DataFrame:

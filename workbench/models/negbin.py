@@ -36,12 +36,13 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from workbench.models.series import SeriesSet
+from workbench.params import ForecastModelParams, SamplerSection
 
 
 @dataclass
@@ -61,15 +62,16 @@ class ModelConfig:
     fourier_order: int = 3
     shocks: list[Shock] = field(default_factory=list)
 
-
-@dataclass
-class SamplerConfig:
-    draws: int = 1000
-    tune: int = 1000
-    chains: int = 4
-    cores: int = 2
-    target_accept: float = 0.9
-    nuts_sampler: str = "nutpie"
+    @classmethod
+    def from_params(cls, params: ForecastModelParams) -> "ModelConfig":
+        """The model settings of a notebook's ``model:`` section."""
+        return cls(
+            changepoint_every_years=params.changepoint_every_years,
+            changepoint_scale=params.changepoint_scale,
+            area_slope_scale=params.area_slope_scale,
+            fourier_order=params.fourier_order,
+            shocks=[Shock(s.name, s.start, s.end) for s in params.shocks],
+        )
 
 
 def fourier(periods: pd.DatetimeIndex, per_year: int, order: int) -> np.ndarray:
@@ -188,7 +190,7 @@ class Fitted:
         return future, y
 
 
-def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerConfig, seed: int) -> Fitted:
+def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int) -> Fitted:
     """Fit the pooled Negative Binomial model to every series of ``data``."""
     import time
 
@@ -215,15 +217,15 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerConfig, seed: int)
     dur_mean = dur.mean(axis=0)
     dur = dur - dur_mean
     F = fourier(periods, data.per_year, config.fourier_order)
+    # A shock with no month in the history cannot be estimated: leave it out of the model and its forecasts.
     X = shock_matrix(periods, config.shocks)
-    X = X[:, X.any(axis=0)] if X.shape[1] else X
-    shocks = [s for s, used in zip(config.shocks, shock_matrix(periods, config.shocks).any(axis=0)) if used]
-    config = ModelConfig(config.changepoint_every_years, config.changepoint_scale, config.area_slope_scale,
-                         config.fourier_order, shocks)
+    used = X.any(axis=0)
+    X = X[:, used]
+    config = replace(config, shocks=[s for s, u in zip(config.shocks, used) if u])
     center = np.log(np.maximum(y.mean(axis=1), 0.5))
     coords = {
         "series": np.arange(len(data.keys)), "area": areas, "category": categories, "segment": np.arange(len(edges)),
-        "fourier": np.arange(F.shape[1]), "shock": [s.name for s in shocks],
+        "fourier": np.arange(F.shape[1]), "shock": [s.name for s in config.shocks],
     }
     with pm.Model(coords=coords):
         level = pm.Normal("level", center, 1.0, dims="series")
