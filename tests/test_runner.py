@@ -68,6 +68,19 @@ def test_overview_results(two_runs):
     assert f["n_areas"] == 14 and f["n_categories"] == 14 and f["crime_latest_12m"] > 10_000
 
 
+def test_hotspot_results_recover_the_demo_effect(two_runs):
+    """The CI run of 20-hotspot-policing on the demo panel: the injected -20% is inside the interval, no spillover."""
+    from workbench.data import demo
+
+    _, first, _ = two_runs
+    fig = json.loads((first.folder / "results" / "20-hotspot-policing.json").read_text())["figures"]
+    truth = 100 * (demo.HOTSPOT_RATE_RATIO - 1)
+    assert fig["effect_pct_lo"] <= truth <= fig["effect_pct_hi"], fig
+    assert fig["spillover_pct_lo"] <= 0 <= fig["spillover_pct_hi"], fig
+    assert fig["p_reduction"] > 0.95 and fig["placebo_p"] < 0.05
+    assert fig["checks"] == {"pre_trend_ok": True, "placebo_time_ok": True, "placebo_space_ok": True}
+
+
 def test_same_params_twice_give_identical_results(two_runs):
     _, first, second = two_runs
     assert first.folder != second.folder

@@ -73,6 +73,7 @@ SOURCE_LABELS = {
     "demo": "synthetic demo data",
     "tidy_csv": "analyst-supplied data",
     "policeuk": "data.police.uk street-level data",
+    "policeuk_counts": "data.police.uk street-level data (monthly LSOA counts)",
     "homeoffice_quarterly": "Home Office police recorded crime",
     "ons_table": "ONS police recorded crime tables",
 }
@@ -84,11 +85,12 @@ class DataSection(Strict):
     ``demo`` generates the synthetic Essex-like panel from ``seed``;
     ``tidy_csv`` reads a CSV with columns period, area, category, count;
     ``policeuk`` reads data.police.uk street files (a download folder or zip);
+    ``policeuk_counts`` their monthly LSOA counts (month, force, lsoa_code, lsoa_name, crime_type, count);
     ``homeoffice_quarterly`` the Home Office quarterly force x offence group table;
     ``ons_table`` ONS Table P1 (force areas) or C2 (community safety partnerships).
     """
 
-    source: Literal["demo", "tidy_csv", "policeuk", "homeoffice_quarterly", "ons_table"] = "demo"
+    source: Literal["demo", "tidy_csv", "policeuk", "policeuk_counts", "homeoffice_quarterly", "ons_table"] = "demo"
     path: str | None = Field(None, description="input file or folder (not used by 'demo')")
     force: str = Field("essex", description="force slug that a tidy CSV belongs to")
     forces: list[str] | None = Field(None, description="force slugs to keep (police.uk, Home Office, ONS); null keeps all")
@@ -135,6 +137,8 @@ class SamplerSection(Strict):
     cores: int = Field(2, ge=1)
     target_accept: float = Field(0.9, gt=0.5, lt=1)
     nuts_sampler: Literal["nutpie", "pymc"] = "nutpie"
+    adaptation: Literal["diag", "low_rank"] = Field(
+        "diag", description="nutpie's mass-matrix adaptation; low_rank helps correlated posteriors")
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -172,6 +176,9 @@ class ForecastModelParams(Strict):
     changepoint_every_years: float = Field(2.0, gt=0.2, le=20, description="spacing of trend changepoints")
     changepoint_scale: float = Field(0.05, gt=0, le=1, description="prior sd of a change in annual log-slope")
     area_slope_scale: float = Field(0.03, gt=0, le=1, description="prior sd of an area's slope about its category's")
+    series_slope_scale: float = Field(0.0, ge=0, le=1, description="prior sd of a series' own slope about its area and category's (0 = none)")
+    series_dispersion: bool = Field(False, description="a dispersion per series (partially pooled) rather than per category")
+    history_years: float | None = Field(None, gt=2, le=100, description="fit only the last N years of history (null = all)")
     fourier_order: int = Field(3, ge=0, le=6, description="yearly Fourier terms (pairs)")
     shocks: list[ShockParams] = Field(default_factory=lambda: [ShockParams(**s) for s in DEFAULT_SHOCKS])
     forecast_draws: int = Field(1000, ge=10, le=10000, description="posterior predictive draws kept")
@@ -195,6 +202,81 @@ class GoalTrackingParams(Strict):
     def _years(self) -> "GoalTrackingParams":
         if self.target_year <= self.baseline_year:
             raise ValueError(f"target_year ({self.target_year}) must be after baseline_year ({self.baseline_year})")
+        return self
+
+
+class EffectPrior(Strict):
+    """A Normal prior on a log rate ratio, with where it comes from."""
+
+    mean: float = Field(..., ge=-3, le=3, description="prior mean of the log rate ratio (log(0.84) = -0.174)")
+    sd: float = Field(..., gt=0, le=3, description="prior sd of the log rate ratio")
+    source: str = Field(..., min_length=1, description="where the prior comes from")
+    verified: bool = Field(..., description="whether the source was checked at first hand")
+
+
+class HotspotPoint(Strict):
+    """A hotspot given as a point and a radius: every area whose centroid lies within it."""
+
+    lat: float = Field(..., ge=-90, le=90)
+    lon: float = Field(..., ge=-180, le=180)
+    radius_m: float = Field(..., gt=0, le=10000)
+
+
+EVIDENCE_PRIOR = {
+    "mean": -0.174, "sd": 0.10,
+    "source": "Braga & Weisburd (2022), J. Quant. Criminology 38:1-22: about a 16% reduction as a relative incidence "
+              "rate ratio (53 studies); sd 0.10 keeps 8% and zero within reach (../shared/reference/evidence.md 1a)",
+    "verified": True,
+}
+SCEPTICAL_PRIOR = {
+    "mean": 0.0, "sd": 0.10,
+    "source": "sceptical prior: no effect expected, the same width as the evidence prior",
+    "verified": True,
+}
+SPILLOVER_PRIOR = {
+    "mean": -0.05, "sd": 0.15,
+    "source": "Braga et al. (2019), J. Exp. Criminology 15:289-311: meta-analyses favour a small diffusion of benefits "
+              "over displacement (no pooled size published); centred slightly below zero, wide enough for either",
+    "verified": False,
+}
+
+
+class HotspotParams(Strict):
+    """Parameters of ``20-hotspot-policing``: the hotspots, the start, the design and the priors."""
+
+    hotspots: list[str | HotspotPoint] | None = Field(
+        None, description="LSOA codes or names, or points with a radius; null = the demo's hotspots (demo data only)")
+    start: str = Field("2023-06", description="first month of the patrols")
+    end: str | None = Field(None, description="last month of the patrols (null = still running)")
+    dosage: dict[str, float] | None = Field(None, description="relative dosage per hotspot (code or name); null = equal")
+    categories: list[str] = Field(["Anti-social behaviour", "Violence and sexual offences"], min_length=1,
+                                  description="outcome categories, summed")
+    pre_months: int = Field(24, ge=6, le=120, description="months before the start in the window")
+    post_months: int | None = Field(None, ge=3, le=120, description="months from the start in the window (null = to the end)")
+    n_controls: int = Field(200, ge=5, le=5000, description="control areas matched on pre-period level and trend")
+    ring_m: float = Field(800.0, gt=0, le=10000, description="spillover ring: areas with a centroid this close to a hotspot")
+    buffer_m: float = Field(1500.0, gt=0, le=20000, description="controls are at least this far from every hotspot")
+    centroids: str | None = Field(None, description="CSV of area_code, lat, lon, or a folder of street files; null = demo geography")
+    effect_prior: EffectPrior = Field(default_factory=lambda: EffectPrior(**EVIDENCE_PRIOR))
+    sceptical_prior: EffectPrior = Field(default_factory=lambda: EffectPrior(**SCEPTICAL_PRIOR))
+    spillover_prior: EffectPrior = Field(default_factory=lambda: EffectPrior(**SPILLOVER_PRIOR))
+    placebo_offsets: list[int] = Field([12, 6], description="placebo-in-time starts, months before the real start")
+    placebo_sets: int = Field(999, ge=19, le=100000, description="random placebo hotspot sets for placebo-in-space")
+    candidate_months: int = Field(12, ge=1, le=60, description="baseline window for proposing hotspots, months before start")
+    top_n: int = Field(20, ge=1, le=500, description="candidate hotspots listed")
+
+    _check_months = field_validator("start", "end", mode="before")(_month)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "HotspotParams":
+        if self.end and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if self.buffer_m < self.ring_m:
+            raise ValueError(f"buffer_m ({self.buffer_m}) must be at least ring_m ({self.ring_m}): controls lie beyond the ring")
+        for k in self.placebo_offsets:
+            if not 3 <= k <= self.pre_months - 6:
+                raise ValueError(f"placebo_offsets: {k} must be 3 to pre_months - 6 ({self.pre_months - 6}) months, so the "
+                                 "placebo has at least 6 months before it and 3 after it inside the real pre-period")
         return self
 
 
@@ -225,8 +307,12 @@ class BacktestParams(Strict):
 NOTEBOOK_PARAMS: dict[str, type[Strict]] = {
     "00-data-overview": OverviewParams,
     "10-goal-tracking": GoalTrackingParams,
+    "20-hotspot-policing": HotspotParams,
     "90-backtest": BacktestParams,
 }
+
+#: Notebook parameters that are paths: resolved against the params file's folder like ``data.path``.
+PATH_PARAMS: dict[str, tuple[str, ...]] = {"20-hotspot-policing": ("centroids",)}
 
 #: Names of the shared sections that the runner passes to every notebook.
 SHARED_KEYS = ("run_name", "seed", "data", "areas", "period", "sampler")
@@ -429,7 +515,19 @@ def load_params(path: str | Path) -> RunParams:
                 f"(resolved against the params file's folder to {resolved}). Fix: point it at the data file or folder."
             )
         params.data.path = str(resolved)
-    for entry in params.notebooks:
+    for k, entry in enumerate(params.notebooks):
+        for key in PATH_PARAMS.get(entry.name, ()):
+            value = entry.parameters.get(key)
+            if value is None:
+                continue
+            resolved = (path.parent / str(value)).resolve()
+            if not resolved.exists():
+                line = _yaml_line(root, ("notebooks", k, "parameters", key))
+                raise ParamsError(
+                    f"{path} line {line}: key 'notebooks[{entry.name}].{key}': '{value}' does not exist (resolved "
+                    f"against the params file's folder to {resolved}). Fix: point it at the file or folder."
+                )
+            entry.parameters[key] = str(resolved)
         nb = NOTEBOOKS_DIR / f"{entry.name}.ipynb"
         if not nb.is_file():
             raise ParamsError(f"{path}: notebook '{entry.name}' has no file {nb}. Fix: check the name.")

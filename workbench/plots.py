@@ -119,3 +119,87 @@ def goal_fan(rolls: dict[str, pd.DataFrame], target: pd.Series, heading: str, la
     _style(ax)
     fig.tight_layout()
     return fig
+
+
+def forest(table: pd.DataFrame, heading: str, label: str, pooled: tuple[float, float, float] | None = None) -> plt.Figure:
+    """Per-unit effects (% change, median and interval) as a forest plot; ``pooled`` = (median, lo, hi) drawn on top."""
+    t = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.28 * len(t) + 1.6))
+    y = range(len(t))
+    ax.errorbar(t["effect % (median)"], list(y), xerr=[t["effect % (median)"] - t["lo %"], t["hi %"] - t["effect % (median)"]],
+                fmt="o", color=PALETTE[0], ecolor="#9db3cc", markersize=4, capsize=0, linewidth=2)
+    if pooled is not None:
+        med, lo, hi = pooled
+        ax.axvspan(lo, hi, color=PALETTE[1], alpha=0.12, linewidth=0)
+        ax.axvline(med, color=PALETTE[1], linewidth=1.2, label=f"all hotspots: {med:+.1f}% ({lo:+.1f} to {hi:+.1f})")
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    ax.set_yticks(list(y), t["area_name"].astype(str).tolist(), fontsize=8)
+    ax.set_xlabel("% change against the counterfactual")
+    ax.set_title(title(heading, label), loc="left", fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def observed_vs_counterfactual(months: pd.DatetimeIndex, observed: "np.ndarray", fitted: "np.ndarray",
+                               counterfactual: "np.ndarray", start: pd.Timestamp, heading: str, label: str) -> plt.Figure:
+    """Observed monthly totals, the fitted expectation and the no-patrol counterfactual (90% bands over draws)."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(10, 4.2))
+    obs = pd.Series(observed, index=months)
+    ax.plot(_gapped(obs), color="#222222", marker="o", markersize=2.5, linewidth=1.0, label="recorded")
+    for arr, colour, name in ((fitted, PALETTE[0], "model (fitted)"), (counterfactual, PALETTE[1], "without the patrols")):
+        q = np.quantile(arr, [0.05, 0.5, 0.95], axis=0)
+        after = months >= start if name != "model (fitted)" else np.ones(len(months), bool)
+        ax.fill_between(months[after], q[0][after], q[2][after], color=colour, alpha=0.18, linewidth=0)
+        ax.plot(months[after], q[1][after], color=colour, linewidth=1.5, label=f"{name}: median and 90% band")
+    ax.axvline(start, color="#888888", linestyle=":", linewidth=1)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("count per month, all hotspots")
+    ax.set_title(title(heading, label), loc="left", fontsize=11)
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    _style(ax)
+    fig.tight_layout()
+    return fig
+
+
+def concentration(curve: pd.DataFrame, heading: str, label: str, marks: tuple[float, ...] = (0.01, 0.05, 0.10)) -> plt.Figure:
+    """Share of the measure held by the top share of areas (a Lorenz-style concentration curve)."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    x, y = curve["share of areas"].to_numpy(), curve["share of total"].to_numpy()
+    ax.plot(np.r_[0, x] * 100, np.r_[0, y] * 100, color=PALETTE[0], linewidth=1.8)
+    ax.plot([0, 100], [0, 100], color="#aaaaaa", linestyle="--", linewidth=0.8, label="even spread")
+    for m in marks:
+        i = max(0, int(np.ceil(m * len(x))) - 1)
+        ax.annotate(f"top {m:.0%}: {y[i]:.0%}", (x[i] * 100, y[i] * 100), textcoords="offset points", xytext=(8, -12), fontsize=8)
+        ax.plot(x[i] * 100, y[i] * 100, "o", color=PALETTE[1], markersize=4)
+    ax.set_xlabel("% of areas (busiest first)")
+    ax.set_ylabel("% of the total")
+    ax.set_title(title(heading, label), loc="left", fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    _style(ax)
+    fig.tight_layout()
+    return fig
+
+
+def prior_posterior(draws: dict[str, "np.ndarray"], heading: str, label: str, xlabel: str = "% change") -> plt.Figure:
+    """Posterior densities of one quantity under several priors (histograms on shared bins)."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    allv = np.concatenate(list(draws.values()))
+    bins = np.linspace(np.quantile(allv, 0.001), np.quantile(allv, 0.999), 50)
+    for i, (name, v) in enumerate(draws.items()):
+        ax.hist(v, bins=bins, density=True, alpha=0.45, color=PALETTE[i % len(PALETTE)], label=name)
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_yticks([])
+    ax.set_title(title(heading, label), loc="left", fontsize=11)
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    fig.tight_layout()
+    return fig

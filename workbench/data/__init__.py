@@ -49,6 +49,8 @@ def _read_source(source: str, root: Path, data, notes: list[str], warnings: list
     if source == "policeuk":
         report = policeuk.LoadReport(notes, warnings)
         return policeuk.read_street(root, data.forces, report)
+    if source == "policeuk_counts":
+        return policeuk.read_counts_csv(root, data.forces)
     if source == "homeoffice_quarterly":
         return homeoffice.read_ho_quarterly(root, warnings)
     if source == "ons_table":

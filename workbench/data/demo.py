@@ -191,6 +191,42 @@ def lsoa_table(lsoa_fraction: float = 1.0) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area_code", "area_name", "csp"])
 
 
+#: Approximate centre (latitude, longitude) of each area's main town, for the synthetic LSOA centroids.
+AREA_CENTRES: dict[str, tuple[float, float]] = {
+    "Basildon": (51.576, 0.488), "Braintree": (51.878, 0.553), "Brentwood": (51.621, 0.305),
+    "Castle Point": (51.566, 0.590), "Chelmsford": (51.736, 0.479), "Colchester": (51.889, 0.904),
+    "Epping Forest": (51.700, 0.110), "Harlow": (51.768, 0.095), "Maldon": (51.731, 0.677),
+    "Rochford": (51.582, 0.706), "Southend-on-Sea": (51.538, 0.714), "Tendring": (51.790, 1.155),
+    "Thurrock": (51.490, 0.330), "Uttlesford": (52.022, 0.240),
+}
+#: Spacing of the synthetic LSOA centroids (metres): LSOAs sit on a square grid spiralling out from the centre.
+LSOA_SPACING_M = 600.0
+
+
+def lsoa_centroids(lsoa_fraction: float = 1.0) -> pd.DataFrame:
+    """Synthetic LSOA centroids (``area_code``, ``area_name``, ``lat``, ``lon``).
+
+    Each area's LSOAs fill a square grid outwards from its town centre, in the
+    order of their names, so ``<area> 001A`` (a hotspot) is at the centre and its
+    neighbours are the next LSOAs. Not real geography: for the demo's spatial
+    analyses (spillover rings, buffers) only.
+    """
+    table = lsoa_table(lsoa_fraction)
+    r = int(np.ceil(np.sqrt(max(n for _, n in AREAS.values())))) + 1
+    gx, gy = np.meshgrid(np.arange(-r, r + 1), np.arange(-r, r + 1))
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    order = np.lexsort((np.arctan2(grid[:, 1], grid[:, 0]), np.hypot(grid[:, 0], grid[:, 1])))
+    grid = grid[order]
+    lat = np.empty(len(table))
+    lon = np.empty(len(table))
+    for area, rows in table.groupby("csp", sort=False).indices.items():
+        lat0, lon0 = AREA_CENTRES[area]
+        xy = grid[: len(rows)] * LSOA_SPACING_M
+        lat[rows] = lat0 + xy[:, 1] / 111_320.0
+        lon[rows] = lon0 + xy[:, 0] / (111_320.0 * np.cos(np.radians(lat0)))
+    return pd.DataFrame({"area_code": table["area_code"], "area_name": table["area_name"], "lat": lat, "lon": lon})
+
+
 def hotspot_lsoas() -> tuple[str, ...]:
     """Names of the 20 hotspot LSOAs (the same for every seed and LSOA fraction)."""
     names = []

@@ -468,3 +468,57 @@ def input_files(root: str | Path) -> list[Path]:
     """Every file a police.uk load reads (folder contents or the zip), for hashing."""
     root = Path(root)
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")) if root.is_dir() else [root]
+
+
+# ----------------------------------------------------------------------------- aggregated counts
+
+COUNTS_REQUIRED = ("month", "force", "lsoa_code", "lsoa_name", "crime_type", "count")
+
+
+def read_counts_csv(path: str | Path, forces: list[str] | None = None) -> pd.DataFrame:
+    """Monthly counts already aggregated from street files: month, force, lsoa_code, lsoa_name, crime_type, count.
+
+    The layout of ``policeuk_monthly_counts.csv`` (one row per month x force x
+    LSOA x crime type; an empty LSOA is a crime with no location and counts at
+    force level, as in :func:`read_street`). Errors name the file, the line and
+    the column.
+    """
+    from workbench.data.categories import POLICEUK_TO_COMMON
+    from workbench.data.panel import _fail_at
+
+    path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; data.source 'policeuk_counts' reads one CSV file. Fix: point data.path at it.")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: re-save the file as UTF-8.") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected a header with {', '.join(COUNTS_REQUIRED)}.") from None
+    missing = [c for c in COUNTS_REQUIRED if c not in raw.columns]
+    if missing:
+        raise DataError(f"{path} line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COUNTS_REQUIRED)} "
+                        f"(found {', '.join(raw.columns)}). Fix: use the columns of policeuk_monthly_counts.csv.")
+    if raw.empty:
+        raise DataError(f"{path}: header only, no rows.")
+    if forces:
+        raw = raw[raw["force"].isin(forces)].reset_index(drop=True)
+    period = pd.to_datetime(raw["month"], format="%Y-%m", errors="coerce")
+    _fail_at(path, raw, period.isna(), "month", "a month as YYYY-MM")
+    count = pd.to_numeric(raw["count"], errors="coerce")
+    _fail_at(path, raw, count.isna() | (count < 0) | (count % 1 != 0), "count", "a whole number >= 0")
+    _fail_at(path, raw, ~raw["crime_type"].isin(list(POLICEUK_TO_COMMON)), "crime_type",
+             "a data.police.uk crime type (" + ", ".join(POLICEUK_TO_COMMON) + ")")
+    unlocated = raw["lsoa_code"] == ""
+    panel = pd.DataFrame({
+        "period": period,
+        "frequency": "M",
+        "force": raw["force"],
+        "area_level": np.where(unlocated, "force", "lsoa"),
+        "area_code": raw["lsoa_code"],
+        "area_name": raw["lsoa_name"].where(~unlocated, NO_LOCATION),
+        "category": raw["crime_type"],
+        "count": count.astype("int64"),
+        "source": "policeuk",
+    })
+    return finalise_panel(panel)

@@ -59,6 +59,9 @@ class ModelConfig:
     changepoint_every_years: float = 2.0
     changepoint_scale: float = 0.05
     area_slope_scale: float = 0.03
+    series_slope_scale: float = 0.0
+    history_years: float | None = None
+    series_dispersion: bool = False
     fourier_order: int = 3
     shocks: list[Shock] = field(default_factory=list)
 
@@ -69,6 +72,9 @@ class ModelConfig:
             changepoint_every_years=params.changepoint_every_years,
             changepoint_scale=params.changepoint_scale,
             area_slope_scale=params.area_slope_scale,
+            series_slope_scale=params.series_slope_scale,
+            history_years=params.history_years,
+            series_dispersion=params.series_dispersion,
             fourier_order=params.fourier_order,
             shocks=[Shock(s.name, s.start, s.end) for s in params.shocks],
         )
@@ -159,6 +165,8 @@ class Fitted:
         tau_f = self.tau(future)
         dur = segment_durations(tau_f, self.edges) - self.dur_mean  # (H, K)
         slope = self.draws("slope_cat", pick)[:, self.cat_idx, :] + self.draws("slope_area", pick)[:, self.area_idx, :]
+        if self.config.series_slope_scale > 0:
+            slope = slope + self.draws("slope_series", pick)
         log_mu = self.draws("level", pick)[:, :, None] + np.einsum("dsk,hk->dsh", slope, dur)
         F = fourier(future, self.data.per_year, self.config.fourier_order)
         if F.shape[1]:
@@ -166,28 +174,42 @@ class Fitted:
         if self.config.shocks:
             X = shock_matrix(future, self.config.shocks)
             log_mu = log_mu + np.einsum("dsj,hj->dsh", self.draws("shock_cat", pick)[:, self.cat_idx, :], X)
-        D, S, H = log_mu.shape
+        H = log_mu.shape[2]
         if H and len(self.edges) > 1:
-            # Future bends per category: changepoints at the historical rate, steps of the historical size.
+            # Future bends: changepoints at the historical rate.
             last = self.tau(self.data.periods[-1:])[0]
             rate = (len(self.edges) - 1) / max(last, 1e-9)
-            steps = np.diff(self.draws("slope_cat", pick), axis=2)  # (D, C, K-1)
-            scale = np.sqrt(np.mean(steps**2, axis=(1, 2)))  # (D,)
             ahead = tau_f - last
-            n_cat = len(self.categories)
-            extra = np.zeros((D, n_cat, H))
-            for d in range(D):
-                n_new = rng.poisson(rate * ahead[-1])
-                if n_new == 0:
-                    continue
-                at = rng.uniform(0, ahead[-1], n_new)
-                delta = rng.normal(0, scale[d], (n_cat, n_new))
-                extra[d] = delta @ np.maximum(0.0, ahead[None, :] - at[:, None])
-            log_mu = log_mu + extra[:, self.cat_idx, :]
-        alpha = self.draws("alpha", pick)[:, self.cat_idx][:, :, None]
+            # Category bends, then (with series slopes) each series' own, with steps of its historical size.
+            log_mu = log_mu + future_bends(rng, self.draws("slope_cat", pick), rate, ahead)[:, self.cat_idx, :]
+            if self.config.series_slope_scale > 0:
+                log_mu = log_mu + future_bends(rng, self.draws("slope_series", pick), rate, ahead)
+        if self.config.series_dispersion:
+            alpha = self.draws("alpha_series", pick)[:, :, None]
+        else:
+            alpha = self.draws("alpha", pick)[:, self.cat_idx][:, :, None]
         mu = np.exp(np.clip(log_mu, -20, 20))
         y = rng.poisson(rng.gamma(alpha, mu / alpha))
         return future, y
+
+
+def future_bends(rng: np.random.Generator, slopes: np.ndarray, rate: float, ahead: np.ndarray) -> np.ndarray:
+    """Log-rate changes from future changepoints: (D, N, H) for segment slopes (D, N, K) and ``ahead`` years (H,).
+
+    Changepoints arrive at ``rate`` a year (Poisson, uniform in time); each
+    step is Normal with the root mean square of the draw's historical steps.
+    """
+    D, N, _ = slopes.shape
+    scale = np.sqrt(np.mean(np.diff(slopes, axis=2) ** 2, axis=(1, 2)))  # (D,)
+    out = np.zeros((D, N, len(ahead)))
+    for d in range(D):
+        n_new = rng.poisson(rate * ahead[-1])
+        if n_new == 0:
+            continue
+        at = rng.uniform(0, ahead[-1], n_new)
+        delta = rng.normal(0, scale[d], (N, n_new))
+        out[d] = delta @ np.maximum(0.0, ahead[None, :] - at[:, None])
+    return out
 
 
 def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int) -> Fitted:
@@ -208,9 +230,12 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
     covered = ~np.isnan(data.y).all(axis=0)
     if np.isnan(data.y[:, covered]).any():
         raise ValueError("a series has missing periods where others do not; the panel should be complete")
+    if config.history_years is not None:
+        recent = data.periods > data.periods[-1] - pd.DateOffset(months=round(12 * config.history_years))
+        covered = covered & recent
     periods = data.periods[covered]
     y = data.y[:, covered].astype("int64")
-    origin = data.periods[0]
+    origin = periods[0]
     tau = ((periods - origin).days / 365.25).to_numpy()
     edges = segment_edges(tau[-1], config.changepoint_every_years)
     dur = segment_durations(tau, edges)
@@ -241,6 +266,8 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
             slope = slope + slope_area[ai]
         else:
             pm.Deterministic("slope_area", pt.zeros((1, len(edges))), dims=("area", "segment"))
+        if config.series_slope_scale > 0:
+            slope = slope + pm.Normal("slope_series", 0.0, config.series_slope_scale, dims=("series", "segment"))
         log_mu = level[:, None] + pt.dot(slope, dur.T)
         if F.shape[1]:
             season_cat = pm.Normal("season_cat", 0.0, 0.3, dims=("category", "fourier"))
@@ -249,7 +276,13 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
             shock_cat = pm.Normal("shock_cat", 0.0, 0.5, dims=("category", "shock"))
             log_mu = log_mu + pt.dot(shock_cat[ci], X.T)
         alpha = pm.LogNormal("alpha", np.log(30.0), 1.5, dims="category")
-        pm.NegativeBinomial("y", mu=pt.exp(log_mu), alpha=alpha[ci][:, None], observed=y)
+        if config.series_dispersion:
+            alpha_sd = pm.HalfNormal("alpha_sd", 0.5)
+            alpha_z = pm.Normal("alpha_z", 0.0, 1.0, dims="series")
+            alpha_s = pm.Deterministic("alpha_series", alpha[ci] * pt.exp(alpha_sd * alpha_z), dims="series")
+        else:
+            alpha_s = alpha[ci]
+        pm.NegativeBinomial("y", mu=pt.exp(log_mu), alpha=alpha_s[:, None], observed=y)
         idata = pm.sample(
             draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
             target_accept=sampler.target_accept, nuts_sampler=sampler.nuts_sampler, random_seed=seed,
@@ -292,7 +325,7 @@ def diagnostics(fitted: Fitted) -> Diagnostics:
     import arviz as az
 
     post = fitted.idata["posterior"]
-    names = [v for v in ("level", "slope_cat", "slope_area", "season_cat", "shock_cat", "alpha") if v in post]
+    names = [v for v in ("level", "slope_cat", "slope_area", "slope_series", "season_cat", "shock_cat", "alpha", "alpha_sd") if v in post]
     ds = (post.to_dataset() if hasattr(post, "to_dataset") else post)[names]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # constant variables (a single area's zero deviation) give NaN
