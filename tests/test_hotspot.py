@@ -211,3 +211,23 @@ def test_real_params_file_validates_and_resolves_centroids(shared_real):
     entry = run.notebooks[0]
     assert entry.parameters["centroids"].endswith("raw_samples")
     assert HotspotParams.model_validate(entry.parameters).start == "2025-07"
+
+
+def test_real_data_need_named_hotspots_and_centroids(shared_real):
+    run = load_params(REPO / "params" / "essex-hotspots.yaml")
+    p = HotspotParams.model_validate({**run.notebooks[0].parameters, "hotspots": None})
+    with pytest.raises(DataError, match="hotspots: none named"):
+        HS.inputs(p, run)
+    p = HotspotParams.model_validate({**run.notebooks[0].parameters, "centroids": None})
+    with pytest.raises(DataError, match="centroids: none given"):
+        HS.inputs(p, run)
+    hot, cents = HS.inputs(HotspotParams.model_validate(run.notebooks[0].parameters), run)
+    assert len(hot) == 10 and {"area_code", "lat", "lon"} <= set(cents.columns)
+
+
+def test_a_missing_centroids_path_names_the_params_line(write_params, ci_params):
+    from workbench.errors import ParamsError
+
+    ci_params["notebooks"] = [{"name": "20-hotspot-policing", "parameters": {"centroids": "nowhere.csv"}}]
+    with pytest.raises(ParamsError, match=r"line \d+: key 'notebooks\[20-hotspot-policing\].centroids': 'nowhere.csv' does not exist"):
+        load_params(write_params(ci_params))
