@@ -231,3 +231,19 @@ def test_a_missing_centroids_path_names_the_params_line(write_params, ci_params)
     ci_params["notebooks"] = [{"name": "20-hotspot-policing", "parameters": {"centroids": "nowhere.csv"}}]
     with pytest.raises(ParamsError, match=r"line \d+: key 'notebooks\[20-hotspot-policing\].centroids': 'nowhere.csv' does not exist"):
         load_params(write_params(ci_params))
+
+
+def test_low_rank_mass_matrix_from_params_samples():
+    rng = np.random.default_rng(3)
+    design, _ = cits.simulate(rng, -0.2, 0.0, n_hot=4, n_ring=4, n_ctrl=10, pre=12, post=6)
+    sampler = SamplerSection(draws=50, tune=50, chains=1, cores=1, adaptation="low_rank")
+    fit = cits.fit(design, cits.Prior(0.0, 0.5), cits.Prior(0.0, 0.5), sampler, 1)
+    assert fit.draws("effect").shape == (50,)
+
+
+def test_prior_sensitivity_verdict():
+    red, null, up = ({"effect_pct_lo": lo, "effect_pct_hi": hi} for lo, hi in ((-20, -5), (-10, 3), (2, 9)))
+    assert "either prior the 90% interval shows a reduction" in HS._prior_verdict(red, red)
+    assert "either prior the 90% interval shows no clear effect" in HS._prior_verdict(null, null)
+    assert "depends on the prior" in HS._prior_verdict(red, null)
+    assert "sceptical prior an increase" in HS._prior_verdict(null, up)

@@ -175,14 +175,15 @@ def window(out: Outcome, start: pd.Timestamp, end: pd.Timestamp | None, pre_mont
     pre, post = (cols & (out.months < start)).sum(), (cols & (out.months >= start)).sum()
     if pre < 6:
         raise DataError(f"only {pre} month(s) of data before the start {start:%Y-%m} in the window "
-                        f"(the data cover {_covered(out.months)}). Fix: a later start, a longer pre_months, or more data.")
+                        f"(the data cover {covered_text(out.months)}). Fix: a later start, a longer pre_months, or more data.")
     if post < 3:
-        raise DataError(f"only {post} month(s) of data from the start {start:%Y-%m} (the data cover {_covered(out.months)}). "
+        raise DataError(f"only {post} month(s) of data from the start {start:%Y-%m} (the data cover {covered_text(out.months)}). "
                         "Fix: an earlier start, or wait for more data.")
     return np.nonzero(cols)[0]
 
 
-def _covered(months: pd.DatetimeIndex) -> str:
+def covered_text(months: pd.DatetimeIndex) -> str:
+    """The covered months as ranges, e.g. ``2024-01…2024-04, 2025-01…2025-12``."""
     from workbench.data.panel import format_periods
 
     return format_periods(months)
@@ -536,6 +537,22 @@ def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler
                          shares, harm, list(roles.notes), time.perf_counter() - t0)
 
 
+def _reading(row: dict) -> str:
+    if row["effect_pct_hi"] < 0:
+        return "a reduction"
+    if row["effect_pct_lo"] > 0:
+        return "an increase"
+    return "no clear effect"
+
+
+def _prior_verdict(evidence: dict, sceptical: dict) -> str:
+    a, b = _reading(evidence), _reading(sceptical)
+    if a == b:
+        return f"Under either prior the {INTERVAL:.0%} interval shows {a}: the conclusion does not hinge on the prior."
+    return (f"The evidence prior shows {a}, the sceptical prior {b}: the conclusion **depends on the prior**, so the "
+            "data alone are not decisive.")
+
+
 def summary_text(res: HotspotResult, label: str) -> str:
     """A plain-English paragraph: the effect, what it means in crimes and harm, spillover and the checks."""
     r = res.main.row()
@@ -549,8 +566,7 @@ def summary_text(res: HotspotResult, label: str) -> str:
         f"{r['effect_pct_hi']:+.0f}%; P(reduction) = {r['p_reduction']:.2f}), about "
         f"**{r['crimes_averted_median']:,.0f}** incidents averted ({r['crimes_averted_lo']:,.0f} to {r['crimes_averted_hi']:,.0f}).",
         f"With a sceptical prior centred on no effect the estimate is {sc['effect_pct_median']:+.0f}% "
-        f"({sc['effect_pct_lo']:+.0f}% to {sc['effect_pct_hi']:+.0f}%), so the conclusion "
-        + ("does not hinge on the prior." if (sc["effect_pct_hi"] < 0) == (r["effect_pct_hi"] < 0) else "**depends on the prior**: the data alone are not decisive."),
+        f"({sc['effect_pct_lo']:+.0f}% to {sc['effect_pct_hi']:+.0f}%). " + _prior_verdict(r, sc),
     ]
     if res.harm:
         text.append(f"In harm, about {res.harm['median']:,.0f} {res.harm['unit']} of {res.harm['scheme'].upper()} harm averted "
@@ -561,8 +577,8 @@ def summary_text(res: HotspotResult, label: str) -> str:
         kind = ("crime moving next door (displacement)" if r["spillover_pct_lo"] > 0 else
                 "the benefit spreading next door (diffusion)" if r["spillover_pct_hi"] < 0 else
                 "neither displacement nor diffusion clearly")
-        text.append(f"In the {len(res.roles.ring)} neighbouring LSOAs the change was {s:+.0f}% ({r['spillover_pct_lo']:+.0f}% "
-                    f"to {r['spillover_pct_hi']:+.0f}%): {kind}.")
+        text.append(f"In the {len(res.roles.ring)} neighbouring LSOAs the change was {s:+.1f}% ({r['spillover_pct_lo']:+.1f}% "
+                    f"to {r['spillover_pct_hi']:+.1f}%): {kind}.")
     design_failed = res.checks().iloc[:-1].query("not passed")["check"].tolist()
     if design_failed:
         text.append("**Checks that failed:** " + "; ".join(design_failed) + ". The design's assumptions may not hold: "

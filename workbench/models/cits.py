@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.models import sampler_kwargs
+
 
 #: Prior sd of the hotspots' (and the ring's) trend about the controls' in the pre-trend check (annual log-rate
 #: change): wide, so the check can see a difference.
@@ -82,13 +84,6 @@ class Fit:
     def draws(self, name: str) -> np.ndarray:
         v = self.idata["posterior"][name].values
         return v.reshape((-1, *v.shape[2:]))
-
-
-def sampler_extra(sampler) -> dict:
-    """Extra keyword arguments of ``pm.sample``: nutpie's mass-matrix adaptation when nutpie samples."""
-    if sampler.nuts_sampler == "nutpie" and sampler.adaptation != "diag":
-        return {"nuts": {"adaptation": sampler.adaptation}}
-    return {}
 
 
 def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, seed: int,
@@ -140,7 +135,7 @@ def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, se
         idata = pm.sample(
             draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
             target_accept=sampler.target_accept, nuts_sampler=sampler.nuts_sampler, random_seed=seed,
-            progressbar=False, compute_convergence_checks=False, **sampler_extra(sampler),
+            progressbar=False, compute_convergence_checks=False, **sampler_kwargs(sampler),
         )
     return Fit(design, idata, effect_prior)
 

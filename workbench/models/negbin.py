@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from workbench.models import sampler_kwargs
 from workbench.models.series import SeriesSet
 from workbench.params import ForecastModelParams, SamplerSection
 
@@ -286,7 +287,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
         idata = pm.sample(
             draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
             target_accept=sampler.target_accept, nuts_sampler=sampler.nuts_sampler, random_seed=seed,
-            progressbar=False, compute_convergence_checks=False,
+            progressbar=False, compute_convergence_checks=False, **sampler_kwargs(sampler),
         )
     return Fitted(data, config, idata, origin, edges, dur_mean, ai, ci, areas, categories,
                   seconds=time.perf_counter() - started)
