@@ -167,6 +167,11 @@ def test_counts_csv_errors_name_line_and_column(tmp_path):
     f.write_text("month,force,lsoa_code,lsoa_name,crime_type,count\n2025-01,essex,E1,A 001A,Mugging,2\n")
     with pytest.raises(DataError, match="line 2.*crime_type"):
         policeuk.read_counts_csv(f)
+    # Rows of other forces are skipped, and the error still names the file's own line.
+    f.write_text("month,force,lsoa_code,lsoa_name,crime_type,count\n2025-01,kent,E1,A 001A,Robbery,2\n"
+                 "2025-01,essex,E2,B 001A,Robbery,-1\n")
+    with pytest.raises(DataError, match="line 3, column 'count'"):
+        policeuk.read_counts_csv(f, ["essex"])
 
 
 def test_demo_centroids_put_each_hotspot_at_its_town_centre():

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.data.panel import finalise_panel
+from workbench.data.panel import fail_at, finalise_panel, read_csv_table, whole_counts
 from workbench.errors import DataError
 
 SOURCE_HO = "homeoffice"
@@ -57,47 +57,6 @@ ONS_DETAILED = (
 )
 
 
-def _read(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder; expected the {what} CSV file. Fix: point data.path at the file.")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: re-save the file as UTF-8.") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty; expected the {what} with columns {', '.join(required)}.") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: not a well-formed CSV ({str(exc).strip()}). Fix the file.") from None
-    missing = [c for c in required if c not in raw.columns]
-    if missing:
-        raise DataError(
-            f"{path} line 1: missing column(s) {', '.join(missing)} of the {what} "
-            f"(found: {', '.join(raw.columns)}). Fix: use the tidy table's column names."
-        )
-    if raw.empty:
-        raise DataError(f"{path}: header only, no rows. Fix: export the data rows too.")
-    return raw
-
-
-def _counts(path: Path, raw: pd.DataFrame) -> pd.Series:
-    text = raw["count"].str.strip()
-    count = pd.to_numeric(text, errors="coerce")
-    bad = count.isna() | (count < 0) | (count % 1 != 0)
-    if bad.any():
-        i = int(np.argmax(bad.to_numpy()))
-        raise DataError(
-            f"{path} line {raw.index[i] + 2}, column 'count': expected a whole number >= 0, got {raw['count'].iloc[i]!r}. "
-            "Fix the value in the file (suppressed cells are not counts)."
-        )
-    return count.astype("int64")
-
-
-def _bad_at(path: Path, raw: pd.DataFrame, bad: pd.Series, column: str, expected: str) -> None:
-    if bad.any():
-        i = int(np.argmax(bad.to_numpy()))
-        raise DataError(f"{path} line {raw.index[i] + 2}, column '{column}': expected {expected}, got {raw[column].iloc[i]!r}. Fix the value.")
-
-
 def read_ho_quarterly(path: str | Path, warnings: list[str] | None = None) -> pd.DataFrame:
     """Home Office police recorded crime by force x offence group x quarter (see the module notes).
 
@@ -107,17 +66,17 @@ def read_ho_quarterly(path: str | Path, warnings: list[str] | None = None) -> pd
     London theft offences).
     """
     path = Path(path)
-    raw = _read(path, HO_COLUMNS, "Home Office quarterly table")
+    raw = read_csv_table(path, HO_COLUMNS, "Home Office quarterly table")
     period = pd.to_datetime(raw["quarter_start_month"].str.strip(), format="%Y-%m", errors="coerce")
-    _bad_at(path, raw, period.isna(), "quarter_start_month", "a month as YYYY-MM")
+    fail_at(path, raw, period.isna(), "quarter_start_month", "a month as YYYY-MM")
     # The quarter must agree with the financial year: Q1 = Apr, Q2 = Jul, Q3 = Oct, Q4 = Jan of the next year.
     fy_start = pd.to_numeric(raw["financial_year"].str[:4], errors="coerce")
     q = pd.to_numeric(raw["financial_quarter"], errors="coerce")
     expect_year = fy_start + (q == 4)
     expect_month = q.map({1: 4, 2: 7, 3: 10, 4: 1})
     wrong = (period.dt.year != expect_year) | (period.dt.month != expect_month)
-    _bad_at(path, raw, wrong, "quarter_start_month", "the first month of financial_year's quarter (Q1 = April)")
-    _bad_at(path, raw, raw["force"].str.strip() == "", "force", "a force slug such as 'essex'")
+    fail_at(path, raw, wrong, "quarter_start_month", "the first month of financial_year's quarter (Q1 = April)")
+    fail_at(path, raw, raw["force"].str.strip() == "", "force", "a force slug such as 'essex'")
     panel = pd.DataFrame(
         {
             "period": period,
@@ -127,7 +86,7 @@ def read_ho_quarterly(path: str | Path, warnings: list[str] | None = None) -> pd
             "area_code": "",
             "area_name": raw["force_name"].str.strip(),
             "category": raw["offence_group"].str.strip(),
-            "count": _counts(path, raw),
+            "count": whole_counts(path, raw),
             "source": SOURCE_HO,
         }
     )
@@ -148,7 +107,7 @@ def read_ho_quarterly(path: str | Path, warnings: list[str] | None = None) -> pd
 
 def _window_start(path: Path, raw: pd.DataFrame) -> pd.Series:
     end = pd.to_datetime(raw["period"].str.strip().str.removeprefix("12 months to "), format="%Y-%m", errors="coerce")
-    _bad_at(path, raw, end.isna(), "period", "'12 months to YYYY-MM'")
+    fail_at(path, raw, end.isna(), "period", "'12 months to YYYY-MM'")
     return end - pd.DateOffset(months=11)
 
 
@@ -157,11 +116,11 @@ def read_ons_table(path: str | Path, warnings: list[str] | None = None) -> pd.Da
     path = Path(path)
     head = pd.read_csv(path, nrows=0).columns if path.is_file() and path.stat().st_size else []
     if "csp_code" in head:
-        raw = _read(path, C2_COLUMNS, "ONS Table C2")
+        raw = read_csv_table(path, C2_COLUMNS, "ONS Table C2")
         raw = raw[raw["row_type"].str.strip() == "csp"]
         level, code, name = "csp", raw["csp_code"], raw["csp_name"]
     else:
-        raw = _read(path, P1_COLUMNS, "ONS Table P1")
+        raw = read_csv_table(path, P1_COLUMNS, "ONS Table P1")
         raw = raw[raw["area_type"].str.strip() == "pfa"]
         level, code, name = "force", raw["area_code"], raw["area_name"]
     raw = _without_unavailable(path, raw, name, warnings)
@@ -178,7 +137,7 @@ def read_ons_table(path: str | Path, warnings: list[str] | None = None) -> pd.Da
             "area_code": code.str.strip(),
             "area_name": name.str.strip(),
             "category": group,
-            "count": _counts(path, raw),
+            "count": whole_counts(path, raw),
             "source": SOURCE_ONS,
         }
     )

@@ -210,9 +210,9 @@ def read_tidy_csv(path: str | Path, force: str) -> pd.DataFrame:
     if raw.empty:
         raise DataError(f"{path}: header only, no rows. Fix: export the data rows too.")
     period = pd.to_datetime(raw["period"].str.strip(), format="%Y-%m", errors="coerce")
-    _fail_at(path, raw, period.isna(), "period", "a month as YYYY-MM")
+    fail_at(path, raw, period.isna(), "period", "a month as YYYY-MM")
     count = pd.to_numeric(raw["count"].str.strip(), errors="coerce")
-    _fail_at(path, raw, count.isna() | (count < 0) | (count % 1 != 0), "count", "a whole number >= 0")
+    fail_at(path, raw, count.isna() | (count < 0) | (count % 1 != 0), "count", "a whole number >= 0")
     panel = pd.DataFrame(
         {
             "period": period,
@@ -236,10 +236,48 @@ def read_tidy_csv(path: str | Path, force: str) -> pd.DataFrame:
     return finalise_panel(panel)
 
 
-def _fail_at(path: Path, raw: pd.DataFrame, bad: pd.Series, column: str, expected: str) -> None:
+def fail_at(path: Path, raw: pd.DataFrame, bad: pd.Series, column: str, expected: str) -> None:
+    """Raise for the first row where ``bad`` holds, naming the file line (from ``raw``'s index) and the column."""
     if bad.any():
         i = int(np.argmax(bad.to_numpy()))
         raise DataError(
-            f"{path} line {i + 2}, column '{column}': expected {expected}, got {raw[column].iloc[i]!r}. "
+            f"{path} line {raw.index[i] + 2}, column '{column}': expected {expected}, got {raw[column].iloc[i]!r}. "
             "Fix the value in the file."
         )
+
+
+def read_csv_table(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
+    """A CSV read as text with ``required`` columns and at least one row; every failure names the file and the fix."""
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; expected the {what} CSV file. Fix: point data.path at the file.")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: re-save the file as UTF-8.") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected the {what} with columns {', '.join(required)}.") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: not a well-formed CSV ({str(exc).strip()}). Fix the file.") from None
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise DataError(
+            f"{path} line 1: missing column(s) {', '.join(missing)} of the {what} "
+            f"(found: {', '.join(raw.columns)}). Fix: use the tidy table's column names."
+        )
+    if raw.empty:
+        raise DataError(f"{path}: header only, no rows. Fix: export the data rows too.")
+    return raw
+
+
+def whole_counts(path: Path, raw: pd.DataFrame) -> pd.Series:
+    """The ``count`` column as whole numbers >= 0; anything else is an error naming its line."""
+    text = raw["count"].str.strip()
+    count = pd.to_numeric(text, errors="coerce")
+    bad = count.isna() | (count < 0) | (count % 1 != 0)
+    if bad.any():
+        i = int(np.argmax(bad.to_numpy()))
+        raise DataError(
+            f"{path} line {raw.index[i] + 2}, column 'count': expected a whole number >= 0, got {raw['count'].iloc[i]!r}. "
+            "Fix the value in the file (suppressed cells are not counts)."
+        )
+    return count.astype("int64")

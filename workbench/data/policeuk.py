@@ -484,41 +484,27 @@ def read_counts_csv(path: str | Path, forces: list[str] | None = None) -> pd.Dat
     the column.
     """
     from workbench.data.categories import POLICEUK_TO_COMMON
-    from workbench.data.panel import _fail_at
+    from workbench.data.panel import fail_at, read_csv_table, whole_counts
 
     path = Path(path)
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder; data.source 'policeuk_counts' reads one CSV file. Fix: point data.path at it.")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: re-save the file as UTF-8.") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty; expected a header with {', '.join(COUNTS_REQUIRED)}.") from None
-    missing = [c for c in COUNTS_REQUIRED if c not in raw.columns]
-    if missing:
-        raise DataError(f"{path} line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COUNTS_REQUIRED)} "
-                        f"(found {', '.join(raw.columns)}). Fix: use the columns of policeuk_monthly_counts.csv.")
-    if raw.empty:
-        raise DataError(f"{path}: header only, no rows.")
+    raw = read_csv_table(path, COUNTS_REQUIRED, "monthly LSOA counts (policeuk_monthly_counts.csv layout)")
     if forces:
-        raw = raw[raw["force"].isin(forces)].reset_index(drop=True)
+        raw = raw[raw["force"].isin(forces)]  # the index keeps the file's line numbers for errors
     period = pd.to_datetime(raw["month"], format="%Y-%m", errors="coerce")
-    _fail_at(path, raw, period.isna(), "month", "a month as YYYY-MM")
-    count = pd.to_numeric(raw["count"], errors="coerce")
-    _fail_at(path, raw, count.isna() | (count < 0) | (count % 1 != 0), "count", "a whole number >= 0")
-    _fail_at(path, raw, ~raw["crime_type"].isin(list(POLICEUK_TO_COMMON)), "crime_type",
-             "a data.police.uk crime type (" + ", ".join(POLICEUK_TO_COMMON) + ")")
+    fail_at(path, raw, period.isna(), "month", "a month as YYYY-MM")
+    count = whole_counts(path, raw)
+    fail_at(path, raw, ~raw["crime_type"].isin(list(POLICEUK_TO_COMMON)), "crime_type",
+            "a data.police.uk crime type (" + ", ".join(POLICEUK_TO_COMMON) + ")")
     unlocated = raw["lsoa_code"] == ""
     panel = pd.DataFrame({
-        "period": period,
+        "period": period.to_numpy(),
         "frequency": "M",
-        "force": raw["force"],
+        "force": raw["force"].to_numpy(),
         "area_level": np.where(unlocated, "force", "lsoa"),
-        "area_code": raw["lsoa_code"],
-        "area_name": raw["lsoa_name"].where(~unlocated, NO_LOCATION),
-        "category": raw["crime_type"],
-        "count": count.astype("int64"),
+        "area_code": raw["lsoa_code"].to_numpy(),
+        "area_name": raw["lsoa_name"].where(~unlocated, NO_LOCATION).to_numpy(),
+        "category": raw["crime_type"].to_numpy(),
+        "count": count.to_numpy(),
         "source": "policeuk",
     })
     return finalise_panel(panel)

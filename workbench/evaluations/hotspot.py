@@ -256,8 +256,8 @@ def assign_roles(out: Outcome, hot: np.ndarray, centroids: pd.DataFrame, cols: n
                  np.nonzero(~has)[0], dist, notes)
 
 
-def build_design(out: Outcome, roles: Roles, cols: np.ndarray, start: pd.Timestamp, dose: np.ndarray | None = None) -> tuple[cits.Design, np.ndarray]:
-    """The model's design over the window ``cols``: units ordered hotspots, ring, controls. Returns it and the unit indices."""
+def build_design(out: Outcome, roles: Roles, cols: np.ndarray, start: pd.Timestamp, dose: np.ndarray | None = None) -> cits.Design:
+    """The model's design over the window ``cols``: units ordered hotspots, ring, controls."""
     units = np.concatenate([roles.hotspots, roles.ring, roles.controls])
     months = out.months[cols]
     treated = np.zeros(len(units), bool)
@@ -267,11 +267,10 @@ def build_design(out: Outcome, roles: Roles, cols: np.ndarray, start: pd.Timesta
     full_dose = np.ones(len(units))
     if dose is not None:
         full_dose[: len(roles.hotspots)] = dose
-    design = cits.Design(
+    return cits.Design(
         y=out.y[np.ix_(units, cols)], tau=((months - start).days / 365.25).to_numpy(), post=np.asarray(months >= start),
         treated=treated, ring=ring, dose=full_dose,
     )
-    return design, units
 
 
 def dosage(spec: dict[str, float] | None, out: Outcome, hot: np.ndarray) -> np.ndarray | None:
@@ -403,7 +402,6 @@ def harm_split(out: Outcome, roles: Roles, cols: np.ndarray, start: pd.Timestamp
 class HotspotResult:
     out: Outcome
     roles: Roles
-    units: np.ndarray
     design: cits.Design
     start: pd.Timestamp
     months: pd.DatetimeIndex
@@ -451,6 +449,16 @@ class HotspotResult:
                              "effect % (median)": 100 * (med - 1), "lo %": 100 * (lo - 1), "hi %": 100 * (hi - 1),
                              "pre-period monthly mean": self.design.y[: len(h)][:, ~self.design.post].mean(axis=1)})
 
+    def groups(self) -> pd.DataFrame:
+        """Hotspots, ring and controls before the start: number of LSOAs, monthly mean and log-linear trend."""
+        d = self.design
+        rows = {}
+        for name, r in (("hotspots", d.treated), ("ring", d.ring), ("controls", ~d.treated & ~d.ring)):
+            y = d.y[r][:, ~d.post]
+            rows[name] = {"LSOAs": int(r.sum()), "pre-period monthly mean": float(y.mean()) if r.any() else np.nan,
+                          "pre-period trend (% a year)": 100 * (np.exp(log_trend(y, d.tau[~d.post]).mean()) - 1) if r.any() else np.nan}
+        return pd.DataFrame(rows).T.astype({"LSOAs": int})
+
     def checks(self) -> pd.DataFrame:
         med, lo, hi = self.pre_trend
         actual, stats, p = self.placebo_space
@@ -493,7 +501,7 @@ def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler
     hot = resolve_hotspots(hotspots, out, centroids)
     cols = window(out, start, end, p.pre_months, p.post_months)
     roles = assign_roles(out, hot, centroids, cols, start, p.ring_m, p.buffer_m, p.n_controls)
-    design, units = build_design(out, roles, cols, start, dosage(p.dosage, out, hot))
+    design = build_design(out, roles, cols, start, dosage(p.dosage, out, hot))
     months = out.months[cols]
     say(f"{len(roles.hotspots)} hotspots, {len(roles.ring)} ring LSOAs, {len(roles.controls)} matched controls; "
         f"{(~design.post).sum()} months before and {design.post.sum()} from {start:%Y-%m}.")
@@ -533,7 +541,7 @@ def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler
                 "left_out": [c for c in out.categories if not weights.has(c)],
                 "share_left_out": round(float(sum(shares[c] for c in out.categories if not weights.has(c))), 4),
                 "verified": all(weights.verified[c] for c in weighted)}
-    return HotspotResult(out, roles, units, design, start, months, fits, priors, pd.DataFrame(rows), space, pre_trend,
+    return HotspotResult(out, roles, design, start, months, fits, priors, pd.DataFrame(rows), space, pre_trend,
                          shares, harm, list(roles.notes), time.perf_counter() - t0)
 
 

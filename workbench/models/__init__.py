@@ -15,3 +15,22 @@ def sampler_kwargs(sampler) -> dict:
     if sampler.nuts_sampler == "nutpie" and sampler.adaptation != "diag":
         return {"nuts": {"adaptation": sampler.adaptation}}
     return {}
+
+
+def convergence(idata, names: tuple[str, ...]) -> tuple[float, float, int]:
+    """(max r-hat, min bulk ESS, divergences) over the posterior variables in ``names`` that the model has."""
+    import warnings
+
+    import arviz as az
+    import numpy as np
+
+    post = idata["posterior"]
+    present = [v for v in names if v in post]
+    ds = (post.to_dataset() if hasattr(post, "to_dataset") else post)[present]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # constant variables (e.g. a single area's zero deviation) give NaN
+        rhat = az.rhat(ds)
+        ess = az.ess(ds, method="bulk")
+    max_rhat = max(float(np.nanmax(rhat[v].values)) for v in present if np.isfinite(rhat[v].values).any())
+    min_ess = min(float(np.nanmin(ess[v].values)) for v in present if np.isfinite(ess[v].values).any())
+    return max_rhat, min_ess, int(idata["sample_stats"]["diverging"].values.sum())

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.models import sampler_kwargs
+from workbench.models import convergence, sampler_kwargs
 
 
 #: Prior sd of the hotspots' (and the ring's) trend about the controls' in the pre-trend check (annual log-rate
@@ -166,23 +166,9 @@ def expected(fitted: Fit, rows: np.ndarray, with_effect: bool) -> np.ndarray:
 
 
 def diagnostics(fitted: Fit) -> tuple[float, float, int]:
-    """(max r-hat, min bulk ESS, divergences) over the scalar parameters and hotspot effects."""
-    import warnings
-
-    import arviz as az
-
-    post = fitted.idata["posterior"]
-    names = [v for v in ("effect", "spillover", "sd_hotspot", "trend_hot", "trend_ring", "sd_trend",
-                         "alpha", "hotspot_effect", "level", "month_effect") if v in post]
-    ds = (post.to_dataset() if hasattr(post, "to_dataset") else post)[names]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        rhat = az.rhat(ds)
-        ess = az.ess(ds, method="bulk")
-    max_rhat = max(float(np.nanmax(rhat[v].values)) for v in names)
-    min_ess = min(float(np.nanmin(ess[v].values)) for v in names)
-    div = int(fitted.idata["sample_stats"]["diverging"].values.sum())
-    return max_rhat, min_ess, div
+    """(max r-hat, min bulk ESS, divergences) over the scalar parameters, hotspot effects, levels and months."""
+    return convergence(fitted.idata, ("effect", "spillover", "sd_hotspot", "trend_hot", "trend_ring", "sd_trend",
+                                      "alpha", "hotspot_effect", "level", "month_effect"))
 
 
 # ----------------------------------------------------------------------------- simulation with known truth

@@ -35,13 +35,12 @@ draws, so their uncertainty is right.
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from workbench.models import sampler_kwargs
+from workbench.models import convergence, sampler_kwargs
 from workbench.models.series import SeriesSet
 from workbench.params import ForecastModelParams, SamplerSection
 
@@ -323,16 +322,6 @@ class Diagnostics:
 
 def diagnostics(fitted: Fitted) -> Diagnostics:
     """r-hat, bulk ESS and divergences over the model's free parameters."""
-    import arviz as az
-
-    post = fitted.idata["posterior"]
-    names = [v for v in ("level", "slope_cat", "slope_area", "slope_series", "season_cat", "shock_cat", "alpha", "alpha_sd") if v in post]
-    ds = (post.to_dataset() if hasattr(post, "to_dataset") else post)[names]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # constant variables (a single area's zero deviation) give NaN
-        rhat = az.rhat(ds)
-        ess = az.ess(ds, method="bulk")
-    max_rhat = max(float(np.nanmax(rhat[v].values)) for v in names if np.isfinite(rhat[v].values).any())
-    min_ess = min(float(np.nanmin(ess[v].values)) for v in names if np.isfinite(ess[v].values).any())
-    div = int(fitted.idata["sample_stats"]["diverging"].values.sum())
-    return Diagnostics(max_rhat, min_ess, div, fitted.n_draws, int(post.sizes["chain"]))
+    names = ("level", "slope_cat", "slope_area", "slope_series", "season_cat", "shock_cat", "alpha", "alpha_sd")
+    max_rhat, min_ess, div = convergence(fitted.idata, names)
+    return Diagnostics(max_rhat, min_ess, div, fitted.n_draws, int(fitted.idata["posterior"].sizes["chain"]))
