@@ -187,7 +187,7 @@ def test_recovery_on_simulated_panels():
     import sys
 
     sys.path.insert(0, str(REPO / "benchmarks"))
-    import bench_hotspot
+    import bench_hotspot_recovery as bench_hotspot
 
     res = bench_hotspot.recovery(12, "evidence", 200, n_hot=10, n_ring=20, n_ctrl=60, say=lambda s: None)
     assert res["coverage"] >= 9 / 12, res["by_case"]

@@ -81,6 +81,25 @@ def test_hotspot_results_recover_the_demo_effect(two_runs):
     assert fig["checks"] == {"pre_trend_ok": True, "placebo_time_ok": True, "placebo_space_ok": True}
 
 
+def test_vvu_results_recover_the_demo_effect(two_runs):
+    """The CI run of 30-vvu-return on the demo force panel: the injected -7% is inside the interval; every figure
+    the issue names is there, and the break-even effects are ordered."""
+    from workbench.data import demo
+
+    _, first, _ = two_runs
+    fig = json.loads((first.folder / "results" / "30-vvu-return.json").read_text())["figures"]
+    truth = 100 * (demo.VVU_RATE_RATIO - 1)
+    assert fig["effect_pct_lo"] <= truth <= fig["effect_pct_hi"], fig
+    assert fig["effect_pct_median"] < 0 and fig["offences_averted_median"] > 0
+    for key in ("bcr_median", "bcr_lo", "bcr_hi", "p_bcr_ge_1", "p_bcr_ge_3_5"):
+        assert key in fig
+    assert fig["bcr_lo"] <= fig["bcr_median"] <= fig["bcr_hi"] and 0 <= fig["p_bcr_ge_3_5"] <= fig["p_bcr_ge_1"] <= 1
+    assert fig["breakeven_effect_pct_3_5x"] < fig["breakeven_effect_pct_1x"] < 0
+    assert fig["unvalued_categories"] == ["Possession of weapons offences"] and fig["cost_total_gbp"] == 4_000_000
+    it = fig["interrupted_time_series"]
+    assert it["effect_pct_lo"] <= truth <= it["effect_pct_hi"], it
+
+
 def test_same_params_twice_give_identical_results(two_runs):
     _, first, second = two_runs
     assert first.folder != second.folder

@@ -280,6 +280,118 @@ class HotspotParams(Strict):
         return self
 
 
+class Figure(Strict):
+    """One figure used in an evaluation, with where it comes from."""
+
+    value: float = Field(..., description="the figure")
+    source: str = Field(..., min_length=1, description="where it comes from")
+    verified: bool = Field(..., description="whether the source was checked at first hand")
+
+
+class CostsSection(Strict):
+    """Programme spend: GBP by tier and financial year (2021 = 2021/22), plus optional extra policing spend."""
+
+    spend: dict[str, dict[int, float]] = Field(..., min_length=1, description="tier -> {financial year: GBP}")
+    extra_policing: dict[int, float] = Field(default_factory=dict, description="financial year -> GBP (optional)")
+    source: str = Field(..., min_length=1)
+    verified: bool
+
+
+#: Police force areas with Home Office Violence Reduction Unit (and Grip) funding: not donors.
+VRU_FORCES = {
+    "forces": ["metropolitan", "city-of-london", "west-midlands", "greater-manchester", "merseyside", "west-yorkshire",
+               "south-yorkshire", "northumbria", "thames-valley", "lancashire", "essex", "avon-and-somerset", "kent",
+               "nottinghamshire", "leicestershire", "bedfordshire", "sussex", "hampshire", "south-wales", "cleveland",
+               "humberside"],
+    "source": "Home Office written answer by Chris Philp, 27 June 2023 (Knives: Crime): VRU and Grip funding in 20 "
+              "police force areas (18 until 2022, Cleveland and Humberside from 2022), London being the Metropolitan and "
+              "City of London forces",
+    "verified": False,
+}
+VVU_COSTS = {
+    "spend": {f"Tier {k}": {2021: 333_333.0, 2022: 333_333.0, 2023: 333_334.0} for k in (1, 2, 3, 4)},
+    "extra_policing": {},
+    "source": "Police and Crime Plan 2024-2028: about GBP 4m of VVU prevention projects 2021-24 in four tiers; the split "
+              "by tier and year is not published, so an even split is assumed",
+    "verified": False,
+}
+VVU_PRIOR = {
+    "mean": 0.0, "sd": 0.10,
+    "source": "national VRU evaluations (YE March 2022-2024): no significant effect on the primary violence outcomes "
+              "(../shared/reference/evidence.md 2); a sceptical prior centred on no effect",
+    "verified": True,
+}
+
+
+class DonorExclusion(Strict):
+    forces: list[str] = Field(..., description="force slugs left out of the donor pool")
+    source: str = Field(..., min_length=1)
+    verified: bool
+
+
+class VVUParams(Strict):
+    """Parameters of ``30-vvu-return``: the treated force, the start, donors, costs and how benefits are valued."""
+
+    treated: str = Field("essex", description="force slug of the treated force")
+    start: str = Field("2019-10", description="first month of the programme (the quarter containing it is the first treated)")
+    end: str | None = Field(None, description="last month counted (null = the end of the data)")
+    categories: list[str] = Field(["Violence against the person", "Possession of weapons offences", "Robbery"],
+                                  min_length=1, description="outcome offence groups, summed")
+    pre_quarters: int = Field(24, ge=8, le=80, description="quarters before the start that the models fit")
+    exclude: DonorExclusion = Field(default_factory=lambda: DonorExclusion(**VRU_FORCES),
+                                    description="forces that are not donors (their own programmes would contaminate)")
+    donors: list[str] | None = Field(None, description="donor force slugs; null = every force not excluded")
+    concentration: float = Field(0.2, gt=0, le=10, description="Dirichlet concentration of the donor weights "
+                                 "(below 1 favours few donors; 1 is flat and pulls the mix towards the average donor)")
+    effect_prior: EffectPrior = Field(default_factory=lambda: EffectPrior(**VVU_PRIOR),
+                                      description="prior of the log rate ratio in the interrupted time series")
+    placebo_offsets: list[int] = Field([8, 4], description="placebo-in-time starts, quarters before the real start")
+    costs: CostsSection = Field(default_factory=lambda: CostsSection(**VVU_COSTS))
+    benefit_years: list[int] | None = Field(None, description="financial years whose averted offences are valued; null = the years with spend")
+    discount_rate: Figure = Field(default_factory=lambda: Figure(
+        value=0.035, source="HM Treasury Green Book: 3.5% social time preference rate", verified=True))
+    attribution: Figure = Field(default_factory=lambda: Figure(
+        value=1.0, source="all of the effect credited to the VVU, as the claim reads; lower it for other work", verified=False))
+    price_uplift: Figure = Field(default_factory=lambda: Figure(
+        value=1.0, source="no uplift: benefits stay in 2015/16 prices (understates them against later costs)", verified=True))
+    unit_costs: dict[str, dict[str, Any]] = Field(default_factory=dict,
+                                                  description="category -> {value, price_year, source, verified}: overrides")
+    unvalued: list[str] = Field(["Possession of weapons offences"],
+                                description="categories counted but not valued (no unit cost is known)")
+    claimed_ratio: Figure = Field(default_factory=lambda: Figure(
+        value=3.5, source="Police and Crime Plan 2024-2028, as cited; the method is not published (evidence.md 2)",
+        verified=False))
+    sensitivity: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: {"unit_cost_scale": (0.5, 1.5), "attribution": (0.25, 1.0),
+                                 "discount_rate": (0.015, 0.06), "uplift": (1.0, 1.35)},
+        description="low and high values for the tornado chart")
+
+    _check_months = field_validator("start", "end", mode="before")(_month)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "VVUParams":
+        if self.end and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        for k in self.placebo_offsets:
+            if not 2 <= k <= self.pre_quarters - 6:
+                raise ValueError(f"placebo_offsets: {k} must be 2 to pre_quarters - 6 ({self.pre_quarters - 6}) quarters")
+        for c in [*self.unvalued, *self.unit_costs]:
+            if c not in self.categories:
+                raise ValueError(f"'{c}' (in unvalued / unit_costs) is not one of the categories {self.categories}")
+        for k, (lo, hi) in self.sensitivity.items():
+            if k not in ("unit_cost_scale", "attribution", "discount_rate", "uplift"):
+                raise ValueError(f"sensitivity: unknown input '{k}' (unit_cost_scale, attribution, discount_rate, uplift)")
+            if lo > hi:
+                raise ValueError(f"sensitivity['{k}']: low {lo} is above high {hi}")
+        if not 0 < self.attribution.value <= 1:
+            raise ValueError(f"attribution.value {self.attribution.value} must be in (0, 1]")
+        if not 0 <= self.discount_rate.value < 1:
+            raise ValueError(f"discount_rate.value {self.discount_rate.value} must be from 0 to 1 (0.035 = 3.5%)")
+        if self.price_uplift.value <= 0:
+            raise ValueError(f"price_uplift.value {self.price_uplift.value} must be positive")
+        return self
+
+
 class BacktestParams(Strict):
     """Parameters of ``90-backtest``: rolling origins, horizons (in periods of the data) and the models."""
 
@@ -308,6 +420,7 @@ NOTEBOOK_PARAMS: dict[str, type[Strict]] = {
     "00-data-overview": OverviewParams,
     "10-goal-tracking": GoalTrackingParams,
     "20-hotspot-policing": HotspotParams,
+    "30-vvu-return": VVUParams,
     "90-backtest": BacktestParams,
 }
 

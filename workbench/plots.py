@@ -143,21 +143,24 @@ def forest(table: pd.DataFrame, heading: str, label: str, pooled: tuple[float, f
 
 
 def observed_vs_counterfactual(months: pd.DatetimeIndex, observed: "np.ndarray", fitted: "np.ndarray",
-                               counterfactual: "np.ndarray", start: pd.Timestamp, heading: str, label: str) -> plt.Figure:
-    """Observed monthly totals, the fitted expectation and the no-patrol counterfactual (90% bands over draws)."""
+                               counterfactual: "np.ndarray", start: pd.Timestamp, heading: str, label: str,
+                               ylabel: str = "count per month, all hotspots", names: tuple[str, str] = (
+                                   "model (fitted)", "without the patrols"), monthly: bool = True) -> plt.Figure:
+    """Observed totals, the fitted expectation and the counterfactual after ``start`` (90% bands over draws)."""
     import numpy as np
 
     fig, ax = plt.subplots(figsize=(10, 4.2))
     obs = pd.Series(observed, index=months)
-    ax.plot(_gapped(obs), color="#222222", marker="o", markersize=2.5, linewidth=1.0, label="recorded")
-    for arr, colour, name in ((fitted, PALETTE[0], "model (fitted)"), (counterfactual, PALETTE[1], "without the patrols")):
+    ax.plot(_gapped(obs) if monthly else obs, color="#222222", marker="o", markersize=2.5, linewidth=1.0,
+            label="recorded")
+    for arr, colour, name in ((fitted, PALETTE[0], names[0]), (counterfactual, PALETTE[1], names[1])):
         q = np.quantile(arr, [0.05, 0.5, 0.95], axis=0)
-        after = months >= start if name != "model (fitted)" else np.ones(len(months), bool)
+        after = months >= start if name != names[0] else np.ones(len(months), bool)
         ax.fill_between(months[after], q[0][after], q[2][after], color=colour, alpha=0.18, linewidth=0)
         ax.plot(months[after], q[1][after], color=colour, linewidth=1.5, label=f"{name}: median and 90% band")
     ax.axvline(start, color="#888888", linestyle=":", linewidth=1)
     ax.set_ylim(bottom=0)
-    ax.set_ylabel("count per month, all hotspots")
+    ax.set_ylabel(ylabel)
     ax.set_title(title(heading, label), loc="left", fontsize=11)
     ax.legend(frameon=False, fontsize=8, loc="lower left")
     _style(ax)
@@ -205,6 +208,16 @@ def prior_posterior(draws: dict[str, "np.ndarray"], heading: str, label: str, xl
     return fig
 
 
+def _histogram_done(fig: plt.Figure, ax: plt.Axes, heading: str, label: str) -> plt.Figure:
+    """The finish of a one-row histogram with marked values: no y axis, legend, titled."""
+    ax.set_yticks([])
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_title(title(heading, label), loc="left", fontsize=11)
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
 def placebo_hist(actual: float, stats: "np.ndarray", p: float, heading: str, label: str) -> plt.Figure:
     """Placebo statistics (log DiD of random control sets) as % changes, with the hotspots' own marked."""
     import numpy as np
@@ -213,9 +226,49 @@ def placebo_hist(actual: float, stats: "np.ndarray", p: float, heading: str, lab
     ax.hist(100 * (np.exp(stats) - 1), bins=40, color="#9db3cc")
     ax.axvline(100 * (np.exp(actual) - 1), color=PALETTE[1], linewidth=2, label=f"the hotspots (placebo p = {p:.3f})")
     ax.set_xlabel("difference-in-differences, % change")
-    ax.set_yticks([])
-    ax.legend(frameon=False, fontsize=8)
+    return _histogram_done(fig, ax, heading, label)
+
+
+def ratio_posterior(draws: "np.ndarray", marks: dict[float, str], heading: str, label: str) -> plt.Figure:
+    """Posterior of a benefit-cost ratio with reference ratios marked and the share of draws above each."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    lo, hi = np.quantile(draws, [0.01, 0.99])
+    ax.hist(np.clip(draws, lo, hi), bins=60, color="#9db3cc")
+    for i, (x, name) in enumerate(sorted(marks.items())):
+        ax.axvline(x, color=PALETTE[1 + i], linewidth=2, label=f"{name}: P(ratio >= {x:g}) = {np.mean(draws >= x):.2f}")
+    ax.set_xlabel("benefit-cost ratio (1st-99th percentile of draws)")
+    return _histogram_done(fig, ax, heading, label)
+
+
+def tornado(table: pd.DataFrame, base: float, heading: str, label: str) -> plt.Figure:
+    """Tornado chart: the ratio with each input at its low and high value (rows ``input, low, high, bcr_at_low, bcr_at_high``)."""
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(table) + 1.2))
+    rows = table.iloc[::-1].reset_index(drop=True)
+    for i, r in rows.iterrows():
+        ax.barh(i, r["bcr_at_low"] - base, left=base, color=PALETTE[0], height=0.6)
+        ax.barh(i, r["bcr_at_high"] - base, left=base, color=PALETTE[1], height=0.6)
+        ax.text(min(r["bcr_at_low"], r["bcr_at_high"]), i, f"{r['low']:g} ", va="center", ha="right", fontsize=8)
+        ax.text(max(r["bcr_at_low"], r["bcr_at_high"]), i, f" {r['high']:g}", va="center", ha="left", fontsize=8)
+    ax.set_yticks(range(len(rows)), [str(x).replace("_", " ") for x in rows["input"]])
+    ax.axvline(base, color="#222222", linewidth=1)
+    ax.set_xlabel(f"median benefit-cost ratio (as given: {base:.2f}); blue = low value, orange = high value")
     ax.set_title(title(heading, label), loc="left", fontsize=11)
-    ax.spines[["top", "right", "left"]].set_visible(False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def placebo_ratios(table: pd.DataFrame, p: float, heading: str, label: str) -> plt.Figure:
+    """Post/pre prediction-error ratio of every unit (``unit, treated, ratio``), the treated one highlighted."""
+    t = table.sort_values("ratio")
+    fig, ax = plt.subplots(figsize=(8, 0.22 * len(t) + 1.2))
+    colours = [PALETTE[1] if tr else "#9db3cc" for tr in t["treated"]]
+    ax.barh(range(len(t)), t["ratio"], color=colours)
+    ax.set_yticks(range(len(t)), t["unit"], fontsize=7)
+    ax.set_xlabel(f"post / pre root mean squared prediction error (treated in orange; placebo p = {p:.3f})")
+    ax.set_title(title(heading, label), loc="left", fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

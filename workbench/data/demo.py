@@ -247,6 +247,39 @@ def _rng(seed: int, stream: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,)))
 
 
+def category_profile(months: pd.DatetimeIndex, vvu: bool = True) -> np.ndarray:
+    """Expected force-wide monthly counts by category (months x :data:`CATEGORIES`) before any hotspot effect.
+
+    Trend, seasonality, COVID-19 and (unless ``vvu=False``) the Violence &
+    Vulnerability Unit effect, anchored so that expected 2025 totals match
+    :data:`CATEGORY_TOTALS_2025` (the anchor always includes the VVU effect, so
+    ``vvu=False`` gives the counterfactual of the same force).
+    """
+    n_c = len(CATEGORIES)
+    # Time profile per category on a grid that always includes 2025 (the anchor year).
+    grid = pd.date_range(min(months[0], pd.Timestamp("2025-01-01")), max(months[-1], pd.Timestamp("2025-12-01")), freq="MS")
+    years = (grid - pd.Timestamp("2025-07-01")).days.to_numpy() / 365.25
+    trend = np.exp(np.outer(years, np.log1p([CATEGORY_TRENDS[c] for c in CATEGORIES])))
+    season = np.empty((len(grid), n_c))
+    moy = grid.month.to_numpy() - 1
+    for j, c in enumerate(CATEGORIES):
+        season[:, j] = np.asarray(SEASONAL_ASB if c == "Anti-social behaviour" else SEASONAL_CRIME)[moy]
+    covid_strength = np.array([COVID_MONTHS.get(m.strftime("%Y-%m"), 0.0) for m in grid])
+    covid = np.exp(np.outer(covid_strength, np.log([COVID_RATE_RATIO[c] for c in CATEGORIES])))
+    vvu_factor = np.ones((len(grid), n_c))
+    vvu_post = grid >= pd.Timestamp(f"{VVU_START}-01")
+    for j, c in enumerate(CATEGORIES):
+        if c in VVU_CATEGORIES:
+            vvu_factor[vvu_post, j] = VVU_RATE_RATIO
+    profile = trend * season * covid * vvu_factor
+    in_2025 = grid.year == 2025
+    scale = np.array([CATEGORY_TOTALS_2025[c] for c in CATEGORIES]) / profile[in_2025].sum(axis=0)
+    profile = profile * scale
+    if not vvu:
+        profile = profile / vvu_factor
+    return profile[grid.isin(months)]
+
+
 def expected_counts(
     seed: int, start: str = "2015-04", end: str = "2025-12", lsoa_fraction: float = 1.0
 ) -> tuple[pd.DatetimeIndex, pd.DataFrame, np.ndarray]:
@@ -282,28 +315,8 @@ def expected_counts(
         share[m] = within * area_share[a] * w_ac[a]
     share /= share.sum(axis=0, keepdims=True)
 
-    # Time profile per category on a grid that always includes 2025 (the anchor year).
-    grid = pd.date_range(min(months[0], pd.Timestamp("2025-01-01")), max(months[-1], pd.Timestamp("2025-12-01")), freq="MS")
-    years = (grid - pd.Timestamp("2025-07-01")).days.to_numpy() / 365.25
-    trend = np.exp(np.outer(years, np.log1p([CATEGORY_TRENDS[c] for c in CATEGORIES])))
-    season = np.empty((len(grid), n_c))
-    moy = grid.month.to_numpy() - 1
-    for j, c in enumerate(CATEGORIES):
-        season[:, j] = np.asarray(SEASONAL_ASB if c == "Anti-social behaviour" else SEASONAL_CRIME)[moy]
-    covid_strength = np.array([COVID_MONTHS.get(m.strftime("%Y-%m"), 0.0) for m in grid])
-    covid = np.exp(np.outer(covid_strength, np.log([COVID_RATE_RATIO[c] for c in CATEGORIES])))
-    vvu = np.ones((len(grid), n_c))
-    vvu_post = grid >= pd.Timestamp(f"{VVU_START}-01")
-    for j, c in enumerate(CATEGORIES):
-        if c in VVU_CATEGORIES:
-            vvu[vvu_post, j] = VVU_RATE_RATIO
-    profile = trend * season * covid * vvu
-    in_2025 = grid.year == 2025
-    scale = np.array([CATEGORY_TOTALS_2025[c] for c in CATEGORIES]) / profile[in_2025].sum(axis=0)
-    profile = profile * scale
-    keep = grid.isin(months)
-
-    mu = profile[keep][:, None, :] * share[None, :, :]
+    profile = category_profile(months)
+    mu = profile[:, None, :] * share[None, :, :]
     hot_post = months >= pd.Timestamp(f"{HOTSPOT_START}-01")
     for j, c in enumerate(CATEGORIES):
         if c in HOTSPOT_CATEGORIES:
@@ -343,4 +356,76 @@ def generate(seed: int, start: str = "2015-04", end: str = "2025-12", lsoa_fract
         },
         columns=list(PANEL_COLUMNS),
     )
+    return finalise_panel(panel)
+
+
+# ----------------------------------------------------------------------------- force-level panel (synthetic control)
+
+#: Home Office offence groups of the demo's VVU categories (the force panel speaks Home Office).
+VVU_HO_GROUPS: dict[str, str] = {
+    "Violence and sexual offences": "Violence against the person",
+    "Possession of weapons": "Possession of weapons offences",
+    "Robbery": "Robbery",
+}
+#: Number of synthetic comparison forces (as many as real forces without Violence Reduction Unit funding).
+N_DEMO_FORCES = 22
+#: Negative Binomial shape of quarterly force counts (about 2% extra-Poisson variation).
+FORCE_NB_SHAPE = 2000.0
+
+
+def force_quarterly(seed: int, start: str = "2012-04", end: str = "2024-01") -> pd.DataFrame:
+    """Synthetic quarterly counts of the VVU outcome groups for Essex and :data:`N_DEMO_FORCES` comparison forces.
+
+    Canonical panel form, frequency ``"Q"`` (period = first month of the quarter, Q1 = April), categories named as
+    Home Office offence groups (:data:`VVU_HO_GROUPS`). Essex follows the demo's own profile, with the VVU effect
+    (:data:`VVU_RATE_RATIO` from :data:`VVU_START`) and without hotspot effects. Each comparison force ``demo-NN``
+    follows the same profile without the VVU effect, scaled to its own size, with its own loadings on a shared trend
+    and a shared random walk and an AR(1) deviation of its own -- so a mix of them can stand in for Essex, but no
+    single one is Essex. Counts are Negative Binomial draws.
+    """
+    months = pd.date_range(f"{start}-01", pd.Timestamp(f"{end}-01") + pd.DateOffset(months=2), freq="MS")
+    if len(months) < 6 or months[0].month not in (1, 4, 7, 10):
+        raise ValueError(f"force_quarterly: {start} must be a quarter's first month (Jan, Apr, Jul, Oct) before {end}")
+    cols = [CATEGORIES.index(c) for c in VVU_HO_GROUPS]
+    quarter = np.arange(len(months)) // 3
+    nq = quarter.max() + 1
+    periods = months[::3]
+
+    def by_quarter(monthly: np.ndarray) -> np.ndarray:
+        return np.stack([monthly[quarter == q].sum(axis=0) for q in range(nq)])
+
+    essex = by_quarter(category_profile(months)[:, cols])  # (Q, G) with the VVU effect
+    base = by_quarter(category_profile(months, vvu=False)[:, cols])
+    rng = _rng(seed, 20)
+    J = N_DEMO_FORCES
+    t = (np.arange(nq) - nq / 2) / 4.0
+    walk = np.cumsum(rng.normal(0, 0.015, nq))
+    load_trend = rng.normal(0, 0.02, J)  # annual log-rate change about Essex's
+    load_walk = rng.normal(0, 0.5, J)
+    dev = np.empty((J, nq))
+    dev[:, 0] = rng.normal(0, 0.0125, J)
+    for q in range(1, nq):
+        dev[:, q] = 0.6 * dev[:, q - 1] + rng.normal(0, 0.01, J)
+    size = np.exp(rng.uniform(np.log(0.3), np.log(2.5), J))
+    group_mix = np.exp(rng.normal(0, 0.15, (J, len(cols))))
+    mu = np.empty((J + 1, nq, len(cols)))
+    mu[0] = essex
+    mu[1:] = (size[:, None, None] * group_mix[:, None, :] * base[None]
+              * np.exp(load_trend[:, None] * t[None] + load_walk[:, None] * walk[None] + dev)[:, :, None])
+    shape = FORCE_NB_SHAPE
+    counts = rng.poisson(rng.gamma(shape, mu / shape))
+    names = [("essex", "Essex")] + [(f"demo-{j + 1:02d}", f"Demo force {j + 1:02d}") for j in range(J)]
+    u, q, g = np.meshgrid(np.arange(J + 1), np.arange(nq), np.arange(len(cols)), indexing="ij")
+    groups = np.asarray(list(VVU_HO_GROUPS.values()))
+    panel = pd.DataFrame({
+        "period": periods[q.ravel()],
+        "frequency": "Q",
+        "force": np.asarray([n[0] for n in names])[u.ravel()],
+        "area_level": "force",
+        "area_code": "",
+        "area_name": np.asarray([n[1] for n in names])[u.ravel()],
+        "category": groups[g.ravel()],
+        "count": counts.ravel().astype("int64"),
+        "source": SOURCE,
+    }, columns=list(PANEL_COLUMNS))
     return finalise_panel(panel)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.models import convergence, sampler_kwargs
+from workbench.models import convergence, exact_numerics, sampler_kwargs
 
 
 #: Prior sd of the hotspots' (and the ring's) trend about the controls' in the pre-trend check (annual log-rate
@@ -92,6 +92,7 @@ def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, se
     import pymc as pm
     import pytensor.tensor as pt
 
+    exact_numerics()
     for name in ("pymc", "pymc.sampling.mcmc", "pymc.stats.convergence"):
         logging.getLogger(name).setLevel(logging.ERROR)
     d = design

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from workbench.models import convergence, sampler_kwargs
+from workbench.models import convergence, exact_numerics, sampler_kwargs
 from workbench.models.series import SeriesSet
 from workbench.params import ForecastModelParams, SamplerSection
 
@@ -219,6 +219,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
     import pymc as pm
     import pytensor.tensor as pt
 
+    exact_numerics()
     for name in ("pymc", "pymc.sampling.mcmc", "pymc.stats.convergence"):
         logging.getLogger(name).setLevel(logging.ERROR)
     started = time.perf_counter()
