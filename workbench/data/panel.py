@@ -192,27 +192,10 @@ def read_tidy_csv(path: str | Path, force: str) -> pd.DataFrame:
     (1-based, header = line 1) and the column.
     """
     path = Path(path)
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder; data.source 'tidy_csv' reads one CSV file. Fix: point data.path at the file.")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}). Fix: re-save the file as UTF-8.") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty; expected a header with {', '.join(TIDY_REQUIRED)}.") from None
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    missing = [c for c in TIDY_REQUIRED if c not in raw.columns]
-    if missing:
-        raise DataError(
-            f"{path} line 1: missing column(s) {', '.join(missing)}; expected {', '.join(TIDY_REQUIRED)} "
-            f"(found {', '.join(raw.columns)}). Fix: rename the columns."
-        )
-    if raw.empty:
-        raise DataError(f"{path}: header only, no rows. Fix: export the data rows too.")
+    raw = read_csv_table(path, TIDY_REQUIRED, "tidy CSV", lower_case=True)
     period = pd.to_datetime(raw["period"].str.strip(), format="%Y-%m", errors="coerce")
     fail_at(path, raw, period.isna(), "period", "a month as YYYY-MM")
-    count = pd.to_numeric(raw["count"].str.strip(), errors="coerce")
-    fail_at(path, raw, count.isna() | (count < 0) | (count % 1 != 0), "count", "a whole number >= 0")
+    count = whole_counts(path, raw)
     panel = pd.DataFrame(
         {
             "period": period,
@@ -222,7 +205,7 @@ def read_tidy_csv(path: str | Path, force: str) -> pd.DataFrame:
             "area_code": raw["area_code"] if "area_code" in raw else "",
             "area_name": raw["area"].str.strip(),
             "category": raw["category"].str.strip(),
-            "count": count.astype("int64"),
+            "count": count,
             "source": "tidy_csv",
         }
     )
@@ -246,8 +229,11 @@ def fail_at(path: Path, raw: pd.DataFrame, bad: pd.Series, column: str, expected
         )
 
 
-def read_csv_table(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
-    """A CSV read as text with ``required`` columns and at least one row; every failure names the file and the fix."""
+def read_csv_table(path: Path, required: tuple[str, ...], what: str, lower_case: bool = False) -> pd.DataFrame:
+    """A CSV read as text with ``required`` columns and at least one row; every failure names the file and the fix.
+
+    ``lower_case`` strips and lower-cases the header first (for hand-made files).
+    """
     if path.is_dir():
         raise DataError(f"{path}: is a folder; expected the {what} CSV file. Fix: point data.path at the file.")
     try:
@@ -258,6 +244,8 @@ def read_csv_table(path: Path, required: tuple[str, ...], what: str) -> pd.DataF
         raise DataError(f"{path}: the file is empty; expected the {what} with columns {', '.join(required)}.") from None
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: not a well-formed CSV ({str(exc).strip()}). Fix the file.") from None
+    if lower_case:
+        raw.columns = [c.strip().lower() for c in raw.columns]
     missing = [c for c in required if c not in raw.columns]
     if missing:
         raise DataError(

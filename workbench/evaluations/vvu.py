@@ -181,17 +181,16 @@ class VVUResult:
                 "p_reduction": float(np.mean(draws < 0))}
 
     # --- money
-    def _years_mask(self) -> tuple[np.ndarray, list[int]]:
-        fy = np.array([financial_year(p) for p in self.window.periods])
-        return fy, self.benefit_years
+    @property
+    def fy(self) -> np.ndarray:
+        """The financial year of each quarter of the window."""
+        return np.array([financial_year(p) for p in self.window.periods])
 
     def averted_by_year(self, averted_q: np.ndarray) -> np.ndarray:
-        fy, years = self._years_mask()
-        return np.stack([averted_q[:, fy == y].sum(axis=1) for y in years], axis=1)
+        return np.stack([averted_q[:, self.fy == y].sum(axis=1) for y in self.benefit_years], axis=1)
 
     def observed_by_year(self) -> np.ndarray:
-        fy, years = self._years_mask()
-        return np.stack([self.window.by_cat[fy == y].sum(axis=0) for y in years])
+        return np.stack([self.window.by_cat[self.fy == y].sum(axis=0) for y in self.benefit_years])
 
     def averted_cube(self, averted_q: np.ndarray) -> np.ndarray:
         return CB.split_by_category(self.averted_by_year(averted_q), self.observed_by_year())
@@ -226,12 +225,13 @@ class VVUResult:
         for name, eff, av in (("synthetic control", self.sc.effect_pct(), self.sc_averted_q()),
                               ("interrupted time series", self.cits_effect_pct, self.cits_averted_q)):
             r = self.effect_row(eff)
-            b = CB.ratio_summary(self.bcr(av))
+            ratio = self.bcr(av)
+            b = CB.ratio_summary(ratio)
             rows.append({"design": name, "effect % (median)": r["effect_pct_median"], "effect % (lo)": r["effect_pct_lo"],
                          "effect % (hi)": r["effect_pct_hi"], "P(reduction)": r["p_reduction"],
                          "offences averted (median)": float(np.median(av[:, self.post].sum(axis=1))),
                          "BCR (median)": b["bcr_median"], "BCR (lo)": b["bcr_lo"], "BCR (hi)": b["bcr_hi"],
-                         "P(BCR >= 1)": b["p_bcr_ge_1"], f"P(BCR >= {self.claimed_ratio:g})": float(np.mean(self.bcr(av) >= self.claimed_ratio))})
+                         "P(BCR >= 1)": b["p_bcr_ge_1"], f"P(BCR >= {self.claimed_ratio:g})": float(np.mean(ratio >= self.claimed_ratio))})
         return pd.DataFrame(rows).set_index("design")
 
     def checks(self) -> pd.DataFrame:
@@ -295,14 +295,19 @@ class VVUResult:
         }
 
 
+def money(p) -> tuple[CB.Costs, CB.Valuation]:
+    """The spend and the valuation of offences that params give; a category with no unit cost is an error here."""
+    costs = CB.Costs(spend={k: dict(v) for k, v in p.costs.spend.items()}, extra=dict(p.costs.extra_policing))
+    unit = CB.unit_costs(p.categories, p.unvalued, p.unit_costs)
+    return costs, CB.Valuation(unit, p.price_uplift.value, p.attribution.value, p.discount_rate.value)
+
+
 def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
     """The whole evaluation; ``say`` reports progress."""
     t_begin = time.perf_counter()
     s = outcome(panel, p.categories)
     w = window(s, p)
-    costs = CB.Costs(spend={k: dict(v) for k, v in p.costs.spend.items()}, extra=dict(p.costs.extra_policing))
-    unit = CB.unit_costs(p.categories, p.unvalued, p.unit_costs)
-    valuation = CB.Valuation(unit, p.price_uplift.value, p.attribution.value, p.discount_rate.value)
+    costs, valuation = money(p)
     years = sorted(p.benefit_years or costs.years)
     fy = np.array([financial_year(x) for x in w.periods])
     post_fy = fy[w.t0:]
@@ -358,8 +363,9 @@ def likelihood_words(prob: float) -> str:
     return "remote"
 
 
-def summary_text(res: VVUResult, label: str, unit_table: pd.DataFrame) -> str:
+def summary_text(res: VVUResult, label: str) -> str:
     f = res.figures()
+    unit_table = CB.unit_cost_table(res.valuation.costs, res.unvalued)
     treated = res.names.get(res.window.treated, res.window.treated)
     start = res.window.periods[res.window.t0]
     years = ", ".join(f["benefit_years"])

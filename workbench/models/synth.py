@@ -104,13 +104,8 @@ class SynthFit:
         return convergence(self.idata, ("w", "a", "alpha", "rho", "sigma_eta"))
 
 
-def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, discrepancy: bool = True,
-        sigma_scale: float = 0.05) -> SynthFit:
-    """Sample the weights and the discrepancy on the pre-period; predict the counterfactual for every period.
-
-    ``discrepancy=False`` leaves out the AR(1) term (the counterfactual then carries Negative Binomial noise only);
-    ``sigma_scale`` is the prior scale of its innovations (log scale, per period).
-    """
+def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2) -> SynthFit:
+    """Sample the weights and the discrepancy on the pre-period; predict the counterfactual for every period."""
     import pymc as pm
     import pytensor.tensor as pt
 
@@ -124,19 +119,15 @@ def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, discrep
     with pm.Model(coords={"donor": list(data.donors) or list(range(J)), "pre": np.arange(t0)}):
         w = pm.Dirichlet("w", a=np.full(J, concentration), dims="donor")
         a = pm.Normal("a", 0.0, 0.2)
-        if discrepancy:
-            rho = pm.Beta("rho", 3.0, 2.0)
-            sigma = pm.HalfNormal("sigma_eta", sigma_scale)
-            e = pm.Normal("e", 0.0, 1.0, dims="pre")
-            # AR(1) discrepancy, non-centred: eta = L e with L[t, s] = sigma rho^(t-s) (s <= t), the first value
-            # from the stationary distribution.
-            lag = np.subtract.outer(np.arange(t0), np.arange(t0)).astype(float)
-            lower = lag >= 0
-            L = pt.switch(lower, rho ** pt.maximum(lag, 0.0), 0.0)
-            L = pt.set_subtensor(L[:, 0], L[:, 0] / pt.sqrt(1 - rho**2))
-            eta = pm.Deterministic("eta", sigma * pt.dot(L, e), dims="pre")
-        else:
-            eta = pt.zeros(t0)
+        rho = pm.Beta("rho", 3.0, 2.0)
+        sigma = pm.HalfNormal("sigma_eta", 0.05)
+        e = pm.Normal("e", 0.0, 1.0, dims="pre")
+        # AR(1) discrepancy, non-centred: eta = L e with L[t, s] = sigma rho^(t-s) (s <= t), the first value
+        # from the stationary distribution.
+        lag = np.subtract.outer(np.arange(t0), np.arange(t0)).astype(float)
+        L = pt.switch(lag >= 0, rho ** pt.maximum(lag, 0.0), 0.0)
+        L = pt.set_subtensor(L[:, 0], L[:, 0] / pt.sqrt(1 - rho**2))
+        eta = pm.Deterministic("eta", sigma * pt.dot(L, e), dims="pre")
         synth = pt.dot(w, x[:, :t0])
         alpha = pm.LogNormal("alpha", np.log(200.0), 2.0)
         pm.NegativeBinomial("y", mu=pt.exp(log_m + a + pt.log(synth) + eta), alpha=alpha,
@@ -152,12 +143,8 @@ def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, discrep
         v = post[name].values
         return v.reshape((-1, *v.shape[2:]))
 
-    W, A, AL = (draws(n) for n in ("w", "a", "alpha"))
+    W, A, R, S, E, AL = (draws(n) for n in ("w", "a", "rho", "sigma_eta", "eta", "alpha"))
     D = W.shape[0]
-    if discrepancy:
-        R, S, E = (draws(n) for n in ("rho", "sigma_eta", "eta"))
-    else:
-        R, S, E = np.zeros(D), np.zeros(D), np.zeros((D, t0))
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(7,)))
     # Carry the discrepancy forward: eta[t0 + h] = rho^(h+1) eta[t0 - 1] + AR noise.
     eta_all = np.empty((D, T))
