@@ -46,6 +46,34 @@ def test_goal_figures_by_hand(flat):
     assert goal.annual_rate == pytest.approx(1 - 0.6**0.25)
 
 
+def test_goal_on_harm_weights_each_series_and_its_draws():
+    """Burglary (221.6 days) and robbery (365 days): harm moves the other way from the count."""
+    hist = pd.date_range("2023-04-01", "2025-03-01", freq="MS")
+    data = _set(hist, np.full((2, len(hist)), 10.0), cats=("Burglary", "Robbery"))
+    future = pd.date_range("2025-04-01", "2028-03-01", freq="MS")
+    # per draw: burglary falls to none, robbery rises to 11 a month
+    draws = np.stack([np.stack([np.full(len(future), 0.0), np.full(len(future), 11.0)])] * 2)
+    rows = np.array([True, True])
+    keep, w, hm = G.harm_rows(data, rows, "cchi", [])
+    assert keep.all() and w.tolist() == [221.6, 365.0]
+    count = G.track(G.Goal(2023, 2027, 0.4), "m", "crime", data, future, draws, rows).summary()
+    harm = G.track(G.Goal(2023, 2027, 0.4), "m", "crime", data, future, draws, keep).weighted(w, "harm", hm.unit).summary()
+    assert count["forecast_target_median"] == 12 * 11 and count["p_goal_met"] == 1.0  # 132 <= 0.6 x 240
+    assert harm["baseline_total"] == pytest.approx(12 * 10 * (221.6 + 365))
+    assert harm["forecast_target_median"] == pytest.approx(12 * 11 * 365)
+    assert harm["p_goal_met"] == 0.0 and harm["unit"] == "days"  # 48,180 > 0.6 x 70,392
+    assert "days" in G.plain_summary(harm, "test")
+
+
+def test_goal_on_harm_names_a_category_without_a_weight():
+    hist = pd.date_range("2023-04-01", "2025-03-01", freq="MS")
+    data = _set(hist, np.full((2, len(hist)), 10.0), cats=("Sexual offences", "Robbery"))
+    with pytest.raises(Exception, match="'Sexual offences' is empty.*harm_unweighted"):
+        G.harm_rows(data, np.array([True, True]), "cchi", [])
+    keep, w, _ = G.harm_rows(data, np.array([True, True]), "cchi", ["Sexual offences"])
+    assert keep.tolist() == [False, True] and w.tolist() == [365.0]
+
+
 def test_target_path_is_constant_rate(flat):
     data, future, draws = flat
     t = G.track(G.Goal(2023, 2027, 0.40), "m", "crime", data, future, draws, np.array([True, True]))

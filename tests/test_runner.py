@@ -100,6 +100,22 @@ def test_vvu_results_recover_the_demo_effect(two_runs):
     assert it["effect_pct_lo"] <= truth <= it["effect_pct_hi"], it
 
 
+def test_scorecard_results_and_publication_suppression(two_runs):
+    """The CI run of 40-scorecard: every indicator has a status, the harm figures the issue names are there, and
+    small counts appear in the analyst's HTML but not in the publication HTML."""
+    from workbench.data import demo
+    from workbench.evaluations import spc
+
+    _, first, _ = two_runs
+    fig = json.loads((first.folder / "results" / "40-scorecard.json").read_text())["figures"]
+    assert set(demo.DEMO_INDICATORS) <= set(fig["indicators"]) and set(fig["indicators"].values()) <= set(spc.STATUSES)
+    assert fig["indicators"]["Domestic abuse: repeat victims"] == spc.AGAINST_TARGET
+    assert fig["harm_total_latest_12m"] > 0 and fig["harm_change_pct_vs_baseline"] is not None
+    pub = (first.folder / "40-scorecard.publication.html").read_text()
+    analyst = (first.folder / "40-scorecard.html").read_text()
+    assert "suppressed (disclosure control" in pub and "suppressed (disclosure control" not in analyst
+
+
 def test_same_params_twice_give_identical_results(two_runs):
     _, first, second = two_runs
     assert first.folder != second.folder

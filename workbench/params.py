@@ -141,6 +141,16 @@ class SamplerSection(Strict):
         "diag", description="nutpie's mass-matrix adaptation; low_rank helps correlated posteriors")
 
 
+class DisclosureSection(Strict):
+    """Disclosure control of the publication HTML: small counts suppressed, as UK official statistics do.
+
+    The analyst's HTML and the executed notebook keep every value.
+    """
+
+    threshold: int = Field(5, ge=0, le=1000, description="counts from 1 to threshold - 1 are suppressed in publication tables; 0 = none")
+    symbol: str = Field("[c]", min_length=1, max_length=12, description="shown in place of a suppressed count ([c] = confidential)")
+
+
 # --------------------------------------------------------------------------- notebooks
 
 
@@ -191,6 +201,9 @@ class GoalTrackingParams(Strict):
     target_year: int = Field(2027, ge=2000, le=2100, description="financial year of the target (2027 = 2027/28)")
     reduction: float = Field(0.40, gt=0, lt=1, description="fall from baseline to target, as a fraction")
     categories: list[str] | None = Field(None, description="categories in the crime measure; null = all but ASB")
+    measure: Literal["count", "harm"] = Field("count", description="the crime measure: count, or harm (count x harm weight)")
+    harm_scheme: Literal["cchi", "css"] = Field("cchi", description="harm weights when measure is harm")
+    harm_unweighted: list[str] = Field(default_factory=list, description="categories with no harm weight: left out of the harm measure")
     asb_category: str | None = Field("Anti-social behaviour", description="tracked separately; null to skip")
     series_by: Literal["area_category", "category"] = Field("area_category", description="series the models fit")
     model: ForecastModelParams = Field(default_factory=ForecastModelParams)
@@ -415,20 +428,52 @@ class BacktestParams(Strict):
         return sorted(set(value))
 
 
+class ScorecardParams(Strict):
+    """Parameters of ``40-scorecard``: the indicators, SPC settings and the harm measure."""
+
+    indicators: Literal["auto", "demo", "csv", "none"] = Field(
+        "auto", description="indicators besides crime: auto = the demo's with demo data, none otherwise; csv = indicators_path")
+    indicators_path: str | None = Field(None, description="indicators CSV (indicator, period, value[, target, good_direction, unit, count])")
+    breaks: dict[str, list[str]] = Field(default_factory=dict, description="indicator -> months (YYYY-MM) where SPC limits are recalculated")
+    spc_window_months: int = Field(36, ge=6, le=600, description="months of crime data in the crime, ASB and harm charts")
+    run_length: int = Field(7, ge=2, le=30, description="SPC run rule: points in a row on one side of the mean")
+    trend_length: int = Field(6, ge=2, le=30, description="SPC trend rule: points in a row each higher (or lower)")
+    min_points: int = Field(15, ge=2, le=100, description="fewer points than this in a phase: limits are provisional")
+    harm_scheme: Literal["cchi", "css"] = Field("cchi", description="harm weights: Cambridge Crime Harm Index or ONS Crime Severity Score")
+    harm_unweighted: list[str] = Field(default_factory=list, description="categories with no harm weight: counted, left out of harm")
+    baseline_year: int = Field(2023, ge=2000, le=2100, description="financial year harm is compared with (2023 = 2023/24)")
+    recent_months: int = Field(12, ge=1, le=60, description="window of the area and category tables")
+    top_n: int = Field(10, ge=1, le=100, description="rows in the area tables")
+
+    @field_validator("breaks")
+    @classmethod
+    def _break_months(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {k: [_month(m) for m in v] for k, v in value.items()}
+
+    @model_validator(mode="after")
+    def _csv_path(self) -> "ScorecardParams":
+        if self.indicators == "csv" and not self.indicators_path:
+            raise ValueError("indicators is 'csv' but indicators_path is not set; give the CSV's path")
+        if self.indicators_path and self.indicators != "csv":
+            raise ValueError(f"indicators_path is set but indicators is '{self.indicators}'; set indicators: csv")
+        return self
+
+
 #: Each notebook's own parameters. A notebook listed in a params file must be here.
 NOTEBOOK_PARAMS: dict[str, type[Strict]] = {
     "00-data-overview": OverviewParams,
     "10-goal-tracking": GoalTrackingParams,
     "20-hotspot-policing": HotspotParams,
     "30-vvu-return": VVUParams,
+    "40-scorecard": ScorecardParams,
     "90-backtest": BacktestParams,
 }
 
 #: Notebook parameters that are paths: resolved against the params file's folder like ``data.path``.
-PATH_PARAMS: dict[str, tuple[str, ...]] = {"20-hotspot-policing": ("centroids",)}
+PATH_PARAMS: dict[str, tuple[str, ...]] = {"20-hotspot-policing": ("centroids",), "40-scorecard": ("indicators_path",)}
 
 #: Names of the shared sections that the runner passes to every notebook.
-SHARED_KEYS = ("run_name", "seed", "data", "areas", "period", "sampler")
+SHARED_KEYS = ("run_name", "seed", "data", "areas", "period", "sampler", "disclosure")
 #: Parameters every notebook declares besides the shared ones and its own.
 RUNTIME_KEYS = ("results_dir", "notebooks")
 
@@ -457,6 +502,7 @@ class RunParams(Strict):
     areas: list[str] | None = Field(None, description="area names to keep; null keeps every area")
     period: PeriodSection = Field(default_factory=PeriodSection)
     sampler: SamplerSection = Field(default_factory=SamplerSection)
+    disclosure: DisclosureSection = Field(default_factory=DisclosureSection)
     notebooks: list[NotebookEntry] = Field(..., min_length=1)
 
     @field_validator("run_name")
@@ -671,6 +717,10 @@ class NotebookConfig:
     def label(self) -> str:
         return self.run.data.label
 
+    @property
+    def disclosure(self) -> DisclosureSection:
+        return self.run.disclosure
+
 
 def notebook_config(name: str, *, results_dir: str | None = None, notebooks: list | None = None, **values: Any) -> NotebookConfig:
     """Validate a notebook's parameters cell against the params schema.
@@ -687,7 +737,7 @@ def notebook_config(name: str, *, results_dir: str | None = None, notebooks: lis
         its own parameters (its values win over the cell's defaults).
     **values
         The shared sections (``run_name``, ``seed``, ``data``, ``areas``,
-        ``period``, ``sampler``) and the notebook's own parameters.
+        ``period``, ``sampler``, ``disclosure``) and the notebook's own parameters.
     """
     model = NOTEBOOK_PARAMS.get(name)
     if model is None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import pandas as pd
 
 from workbench.report import title
@@ -22,22 +24,40 @@ def _style(ax: plt.Axes) -> None:
     ax.set_axisbelow(True)
 
 
+def _dates(ax: plt.Axes, maxticks: int = 6) -> None:
+    """Concise date ticks that do not overlap on small panels; numbers with thousands separators."""
+    locator = mdates.AutoDateLocator(maxticks=maxticks)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"))
+
+
 def _gapped(series: pd.Series) -> pd.Series:
     """Reindex a monthly series to every month so missing months show as gaps, not straight lines."""
     full = pd.date_range(series.index.min(), series.index.max(), freq="MS")
     return series.reindex(full)
 
 
-def lines(wide: pd.DataFrame, heading: str, label: str, ylabel: str = "count per month") -> plt.Figure:
-    """One line per column on shared axes; missing months are gaps."""
+def lines(wide: pd.DataFrame, heading: str, label: str, ylabel: str = "count per month", zero: bool = True) -> plt.Figure:
+    """One line per column on shared axes; missing months are gaps; the axis starts at 0 unless ``zero`` is False."""
     fig, ax = plt.subplots(figsize=(10, 4.2))
     for i, col in enumerate(wide.columns):
         ax.plot(_gapped(wide[col]), label=str(col), color=PALETTE[i % len(PALETTE)], linewidth=1.6)
     ax.set_title(title(heading, label), loc="left", fontsize=11)
     ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
+    if zero:
+        ax.set_ylim(bottom=0)
     ax.legend(frameon=False, fontsize=8, ncols=min(4, len(wide.columns)))
     _style(ax)
+    fig.tight_layout()
+    return fig
+
+
+def _grid_done(fig: plt.Figure, axes, n: int, heading: str, label: str) -> plt.Figure:
+    """Hide the unused panels of a grid of ``n`` and title the figure with its data."""
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle(title(heading, label), x=0.01, ha="left", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -52,12 +72,9 @@ def small_multiples(wide: pd.DataFrame, heading: str, label: str, ncols: int = 4
         ax.set_title(str(col), fontsize=9, loc="left")
         ax.set_ylim(bottom=0)
         ax.tick_params(labelsize=7)
+        _dates(ax, maxticks=4)
         _style(ax)
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    fig.suptitle(title(heading, label), x=0.01, ha="left", fontsize=11)
-    fig.tight_layout()
-    return fig
+    return _grid_done(fig, axes, n, heading, label)
 
 
 def bars(values: pd.Series, heading: str, label: str, xlabel: str = "", reference: float | None = None) -> plt.Figure:
@@ -272,3 +289,43 @@ def placebo_ratios(table: pd.DataFrame, p: float, heading: str, label: str) -> p
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+SPC_COLOURS = {"improving": "#2e75b6", "deteriorating": "#c55a11", "neutral": "#7030a0", "common": "#7f7f7f"}
+
+
+def spc_charts(items: list, heading: str, label: str, ncols: int = 3) -> plt.Figure:
+    """Small-multiple XmR charts: values, mean (solid), process limits (dashed) per phase, target (green),
+    and points that signal coloured blue (improving), orange (concerning) or purple (no better direction)."""
+    import numpy as np
+
+    n = len(items)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols, 2.6 * nrows), squeeze=False)
+    for ax, it in zip(axes.flat, items):
+        c = it.chart
+        ax.plot(c.index, c["value"], color=SPC_COLOURS["common"], linewidth=1.0, marker="o", markersize=2.5)
+        for _, ph in c.groupby("phase"):
+            ax.plot(ph.index, ph["mean"], color="#333333", linewidth=0.9)
+            ax.plot(ph.index, ph["ucl"], color="#333333", linewidth=0.8, linestyle="--")
+            ax.plot(ph.index, ph["lcl"], color="#333333", linewidth=0.8, linestyle="--")
+        for sign in (1, -1):
+            pts = c[c["signal"] == sign]
+            if len(pts) == 0:
+                continue
+            if it.good in ("up", "down"):
+                good = (sign > 0) == (it.good == "up")
+                colour = SPC_COLOURS["improving" if good else "deteriorating"]
+            else:
+                colour = SPC_COLOURS["neutral"]
+            ax.plot(pts.index, pts["value"], "o", color=colour, markersize=4)
+        if len(it.targets):
+            ax.step(it.targets.index, it.targets.to_numpy(), where="post", color=PALETTE[2], linewidth=1.0)
+        ax.set_title(f"{it.name}\n{it.reading.status}", fontsize=8.5, loc="left")
+        ax.tick_params(labelsize=7)
+        ax.set_ylabel(it.unit, fontsize=7)
+        if it.unit == "count" or np.nanmin(c["value"]) >= 0:
+            ax.set_ylim(bottom=max(0.0, ax.get_ylim()[0]))  # limits below zero are not drawn below the axis
+        _dates(ax)
+        _style(ax)
+    return _grid_done(fig, axes, n, heading, label)

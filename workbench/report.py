@@ -78,12 +78,57 @@ def title(text: str, label: str) -> str:
     return f"{text} — {label}"
 
 
-def show_table(df: pd.DataFrame, heading: str, label: str, digits: int = 1) -> None:
-    """Display a table under a heading that names its data; numbers rounded for stable, readable output."""
+def show_table(df: pd.DataFrame, heading: str, label: str, digits: int = 1,
+               counts: list[str] | dict[str, list] | None = None, disclosure=None) -> None:
+    """Display a table under a heading that names its data; numbers rounded for stable, readable output.
+
+    ``counts`` names the cells that are counts of crimes or people: whole columns
+    (a list) or some rows of some columns (a dict column -> row labels). With a
+    ``disclosure`` section (``threshold`` > 0), counts from 1 to threshold - 1 are
+    suppressed in the *publication* HTML (see :func:`suppressed`); the notebook
+    and the analyst's HTML keep every value.
+    """
     from IPython.display import Markdown, display
 
     display(Markdown(f"**{title(heading, label)}**"))
-    display(rounded(df, digits))
+    shown = rounded(df, digits)
+    if counts is not None and disclosure is not None and disclosure.threshold > 0:
+        pub, n = suppressed(shown, counts, disclosure.threshold, disclosure.symbol)
+        if n:
+            note = (f"<p><em>{disclosure.symbol}: a count from 1 to {disclosure.threshold - 1}, suppressed "
+                    f"(disclosure control; {n} cell{'s' if n > 1 else ''}).</em></p>")
+            publication = {"text/html": pub.to_html() + note, "text/plain": repr(pub)}
+            display({"text/html": shown._repr_html_(), "text/plain": repr(shown)}, raw=True,
+                    metadata={PUBLICATION_KEY: publication})
+            return
+    display(shown)
+
+
+#: Output metadata key holding what the publication HTML shows in place of an output.
+PUBLICATION_KEY = "workbench_publication"
+
+
+def suppressed(df: pd.DataFrame, counts: list[str] | dict[str, list], threshold: int, symbol: str) -> tuple[pd.DataFrame, int]:
+    """A copy of ``df`` with small counts (1 to ``threshold`` - 1) replaced by ``symbol``, and how many were.
+
+    Zeros are shown, as in published crime tables; a count that is not a whole
+    number >= 0 in a cell named as a count is an error.
+    """
+    cells = {c: list(df.index) for c in counts} if isinstance(counts, list) else dict(counts)
+    missing = [c for c in cells if c not in df.columns]
+    if missing:
+        raise KeyError(f"disclosure control: no column {missing} in the table")
+    out = df.astype(object).copy()
+    n = 0
+    for col, rows in cells.items():
+        for r in rows:
+            v = df.at[r, col]
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue
+            if 0 < float(v) < threshold:
+                out.at[r, col] = symbol
+                n += 1
+    return out, n
 
 
 def show_notes(panel: pd.DataFrame) -> None:

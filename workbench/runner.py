@@ -122,8 +122,25 @@ def export_html(executed: Path, html: Path, publication: Path) -> None:
     body, _ = HTMLExporter().from_notebook_node(nb)
     html.write_text(body, encoding="utf-8")
     pub = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = pub.from_notebook_node(nb)
+    body, _ = pub.from_notebook_node(publication_copy(nb))
     publication.write_text(body, encoding="utf-8")
+
+
+def publication_copy(nb):
+    """The notebook as the publication HTML shows it: outputs with a publication version (small counts
+    suppressed, :func:`workbench.report.show_table`) replaced by it."""
+    import copy
+
+    from workbench.report import PUBLICATION_KEY
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            pub = out.get("metadata", {}).get(PUBLICATION_KEY)
+            if pub:
+                out["data"] = pub
+                del out["metadata"][PUBLICATION_KEY]
+    return nb
 
 
 # ----------------------------------------------------------------------------- running

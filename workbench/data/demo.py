@@ -429,3 +429,51 @@ def force_quarterly(seed: int, start: str = "2012-04", end: str = "2024-01") -> 
         "source": SOURCE,
     }, columns=list(PANEL_COLUMNS))
     return finalise_panel(panel)
+
+
+#: The demo's performance indicators (Police and Crime Plan priorities), each with its known behaviour:
+#: name -> (unit, good direction, target, is a count, what the demo builds in). A named break is in
+#: :data:`INDICATOR_BREAKS`.
+DEMO_INDICATORS: dict[str, tuple[str, str | None, float | None, bool, str]] = {
+    "Public confidence in policing": ("%", "up", 80.0, False, "steps up by 4 points from 2024-04: improving"),
+    "999 calls answered within 10 seconds": ("%", "up", 90.0, False,
+                                             "new call system from 2023-04 (a named break); stable since: hit and miss"),
+    "101 calls: mean answer time": ("minutes", "down", None, False, "rises steadily from 2025-04: deteriorating"),
+    "Killed or seriously injured on the roads": ("count", "down", 55.0, True, "stable: no significant change"),
+    "Domestic abuse: repeat victims": ("%", "down", 25.0, False, "stable well above its target: against target"),
+    "Drug-related homicides": ("count", "down", None, True, "small counts, stable: suppressed in publication tables"),
+    "Victim satisfaction": ("%", "up", 75.0, False, "stable about its target: hit and miss"),
+}
+INDICATOR_BREAKS = {"999 calls answered within 10 seconds": ["2023-04"]}
+
+
+def indicators(seed: int, start: str = "2021-04", end: str = "2025-12") -> pd.DataFrame:
+    """The demo indicators as the text of an indicators CSV (see :mod:`workbench.data.indicators`).
+
+    Monthly values from ``start`` to ``end`` for each of :data:`DEMO_INDICATORS`, with the behaviour each one's
+    entry states (steps, a trend, a named break), from the demo's own random stream so the crime panel is untouched.
+    """
+    months = pd.date_range(f"{start}-01", f"{end}-01", freq="MS")
+    rng = _rng(seed, 30)
+    n = len(months)
+    after = lambda m: (months >= pd.Timestamp(f"{m}-01"))  # noqa: E731
+    months_since = lambda m: np.maximum(0, (months.year - int(m[:4])) * 12 + months.month - int(m[5:]))  # noqa: E731
+    values = {
+        "Public confidence in policing": 73.0 + 4.0 * after("2024-04") + rng.normal(0, 1.2, n),
+        "999 calls answered within 10 seconds": np.where(after("2023-04"), 91.0, 82.0) + rng.normal(0, 1.5, n),
+        "101 calls: mean answer time": 8.0 + 0.35 * months_since("2025-04") + rng.normal(0, 0.6, n),
+        "Killed or seriously injured on the roads": rng.poisson(70.0, n).astype(float),
+        "Domestic abuse: repeat victims": 31.0 + rng.normal(0, 0.8, n),
+        "Drug-related homicides": rng.poisson(1.5, n).astype(float),
+        "Victim satisfaction": 76.0 + rng.normal(0, 2.0, n),
+    }
+    rows = []
+    for name, v in values.items():
+        unit, good, target, is_count, _ = DEMO_INDICATORS[name]
+        text = [str(int(x)) for x in v] if is_count else [f"{x:.1f}" for x in v]
+        rows.append(pd.DataFrame({
+            "indicator": name, "period": months.strftime("%Y-%m"), "value": text,
+            "target": "" if target is None else f"{target:g}",
+            "good_direction": good or "", "unit": unit, "count": "true" if is_count else "false",
+        }))
+    return pd.concat(rows, ignore_index=True)

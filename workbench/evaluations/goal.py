@@ -94,6 +94,7 @@ class Tracked:
     data: SeriesSet  # the measure's series only
     future: pd.DatetimeIndex
     draws: np.ndarray  # (D, S, H)
+    unit: str = ""  # e.g. " CCHI days" for a harm measure; counts have none
 
     # ---- totals
     def year_totals(self, year: int) -> np.ndarray:
@@ -150,6 +151,12 @@ class Tracked:
             raise ValueError("the data do not have a complete latest 12 months")
         return float(vals.sum()), self.data.periods[last] + pd.DateOffset(months=self.data.step - 1)
 
+    def weighted(self, weights: np.ndarray, measure: str, unit: str) -> "Tracked":
+        """The same series and draws, each series times its weight (e.g. harm per offence): a harm measure."""
+        w = np.asarray(weights, dtype=float)
+        data = SeriesSet(self.data.periods, self.data.frequency, self.data.keys, self.data.y * w[:, None])
+        return Tracked(self.goal, self.model, measure, data, self.future, self.draws * w[None, :, None], unit)
+
     def summary(self) -> dict:
         target_draws = self.year_totals(self.goal.target_year)
         q = (1 - INTERVAL) / 2
@@ -166,6 +173,7 @@ class Tracked:
         return {
             "model": self.model,
             "measure": self.measure,
+            "unit": self.unit.strip(),
             "baseline_year": fy_label(self.goal.baseline_year),
             "target_year": fy_label(self.goal.target_year),
             "reduction": self.goal.reduction,
@@ -238,8 +246,19 @@ def track(goal: Goal, model: str, measure: str, data: SeriesSet, future: pd.Date
     return Tracked(goal, model, measure, data.subset(np.nonzero(rows)[0]), future, draws[:, rows, :])
 
 
+def harm_rows(data: SeriesSet, rows: np.ndarray, scheme: str, unweighted: list[str]):
+    """The crime rows that enter a harm measure, their weights and the harm measure (ASB and ``unweighted`` out)."""
+    from workbench.evaluations import harm as H
+
+    cats = data.keys["category"].astype(str).to_numpy()
+    hm = H.measure(cats[rows], scheme, unweighted)
+    keep = rows & np.isin(cats, list(hm.weights))
+    return keep, np.array([hm.weights[c] for c in cats[keep]]), hm
+
+
 def plain_summary(s: dict, label: str) -> str:
     """One paragraph a board paper can quote."""
+    unit = f" {s['unit']}" if s.get("unit") else ""
     verdict = (
         "likely to be met" if s["p_goal_met"] >= 0.8 else
         "possible but not likely" if s["p_goal_met"] >= 0.2 else
@@ -248,8 +267,8 @@ def plain_summary(s: dict, label: str) -> str:
     change = s["forecast_annual_change"]
     direction = f"a fall of {-change:.1%}" if change < 0 else f"a rise of {change:.1%}"
     return (
-        f"{s['measure']} ({s['model']}): the goal is {s['reduction']:.0%} fewer in FY {s['target_year']} than the "
-        f"{s['baseline_total']:,.0f} recorded in FY {s['baseline_year']}, i.e. at most {s['target_total']:,.0f}. "
+        f"{s['measure']} ({s['model']}): the goal is {s['reduction']:.0%} below the {s['baseline_total']:,.0f}{unit} "
+        f"recorded in FY {s['baseline_year']}, i.e. at most {s['target_total']:,.0f}{unit} in FY {s['target_year']}. "
         f"The forecast for FY {s['target_year']} is {s['forecast_target_median']:,.0f} "
         f"({s['interval']:.0%} interval {s['forecast_target_lo']:,.0f} to {s['forecast_target_hi']:,.0f}), so the goal is "
         f"{verdict} (probability {s['p_goal_met']:.0%}). From the latest 12 months ({s['latest_12m_total']:,.0f} to "
@@ -328,6 +347,7 @@ def results_figures(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun) 
     return {
         **{k: main[k] for k in HEADLINE_KEYS},
         "measure": main["measure"],
+        "unit": main["unit"],
         "baseline_year": main["baseline_year"],
         "target_year": main["target_year"],
         "reduction": main["reduction"],
