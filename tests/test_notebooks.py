@@ -66,6 +66,14 @@ def test_golden_notebook_is_current(path):
     assert len(injected) == 1 and "results_dir = None" in injected[0].source
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_golden_notebooks_carry_no_warnings(path):
+    """A warning in stderr carries paths and line numbers that move: fix its cause rather than store it."""
+    gold = nbformat.read(GOLDEN / path.name, as_version=4)
+    stderr = [i for i, c in enumerate(gold.cells) for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert not stderr, f"tests/golden/{path.name}: cells {stderr} write to stderr"
+
+
 def test_golden_check_fails_when_a_reported_number_moves(tmp_path):
     """nbval must catch a changed figure: tamper with one printed number in a copy of a golden notebook."""
     golden = GOLDEN / NOTEBOOKS[0].name

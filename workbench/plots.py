@@ -24,9 +24,15 @@ def _style(ax: plt.Axes) -> None:
     ax.set_axisbelow(True)
 
 
-def _dates(ax: plt.Axes, maxticks: int = 6) -> None:
-    """Concise date ticks that do not overlap on small panels; numbers with thousands separators."""
-    locator = mdates.AutoDateLocator(maxticks=maxticks)
+def _dates(ax: plt.Axes, index: pd.DatetimeIndex) -> None:
+    """Date ticks that do not crowd a small panel (chosen from the span); numbers with thousands separators."""
+    months = (index.max().year - index.min().year) * 12 + index.max().month - index.min().month
+    if months > 48:
+        locator = mdates.YearLocator(2 if months > 96 else 1)
+    elif months > 18:
+        locator = mdates.MonthLocator(bymonth=[1, 7])
+    else:
+        locator = mdates.MonthLocator(bymonth=[1, 4, 7, 10])
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"))
@@ -72,7 +78,7 @@ def small_multiples(wide: pd.DataFrame, heading: str, label: str, ncols: int = 4
         ax.set_title(str(col), fontsize=9, loc="left")
         ax.set_ylim(bottom=0)
         ax.tick_params(labelsize=7)
-        _dates(ax, maxticks=4)
+        _dates(ax, wide.index)
         _style(ax)
     return _grid_done(fig, axes, n, heading, label)
 
@@ -326,6 +332,6 @@ def spc_charts(items: list, heading: str, label: str, ncols: int = 3) -> plt.Fig
         ax.set_ylabel(it.unit, fontsize=7)
         if it.unit == "count" or np.nanmin(c["value"]) >= 0:
             ax.set_ylim(bottom=max(0.0, ax.get_ylim()[0]))  # limits below zero are not drawn below the axis
-        _dates(ax)
+        _dates(ax, c.index)
         _style(ax)
     return _grid_done(fig, axes, n, heading, label)

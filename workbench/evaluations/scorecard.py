@@ -113,6 +113,18 @@ def table(items: list[Indicator]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("indicator")
 
 
+def recent(items: list[Indicator], n: int = 6) -> pd.DataFrame:
+    """The last ``n`` values of every indicator, one column per period (empty where an indicator has none)."""
+    rows = {}
+    for it in items:
+        v = it.chart["value"].dropna().iloc[-n:]
+        rows[it.name] = pd.Series(v.to_numpy(), index=[f"{p:%Y-%m}" for p in v.index])
+    out = pd.DataFrame(rows).T
+    out = out[sorted(out.columns)[-n:]]
+    out.index.name = "indicator"
+    return out
+
+
 RULE_WORDS = {"beyond": "beyond limits", "run": "run", "trend": "trend", "two_of_three": "2 of 3 near limit"}
 
 
