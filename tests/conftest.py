@@ -61,3 +61,17 @@ def params_for(write_params, ci_params):
         return write_params(ci_params)
 
     return make
+
+
+def write_raising_notebooks(folder: Path) -> Path:
+    """A notebooks folder holding the real overview notebook and ``99-raises``, which raises after its parameters."""
+    import nbformat
+
+    nbdir = folder / "notebooks"
+    nbdir.mkdir()
+    src = nbformat.read(REPO / "notebooks" / "00-data-overview.ipynb", as_version=4)
+    nbformat.write(src, nbdir / "00-data-overview.ipynb")
+    at = next(i for i, c in enumerate(src.cells) if "parameters" in c.metadata.get("tags", []))
+    src.cells.insert(at + 1, nbformat.v4.new_code_cell('raise RuntimeError("boom: a deliberate failure")'))
+    nbformat.write(src, nbdir / "99-raises.ipynb")
+    return nbdir

@@ -13,7 +13,7 @@ import yaml
 
 import workbench.params as wparams
 import workbench.runner as runner
-from conftest import REPO
+from conftest import REPO, write_raising_notebooks
 from workbench.cli import main
 from workbench.params import NOTEBOOK_PARAMS, OverviewParams, load_params
 
@@ -126,14 +126,7 @@ def test_same_params_twice_give_identical_results(two_runs):
 @pytest.fixture
 def raising_notebook(tmp_path, monkeypatch):
     """A second notebook that raises right after its parameters cell, beside the real overview notebook."""
-    nbdir = tmp_path / "notebooks"
-    nbdir.mkdir()
-    src = nbformat.read(REPO / "notebooks" / "00-data-overview.ipynb", as_version=4)
-    nbformat.write(src, nbdir / "00-data-overview.ipynb")
-    bad = nbformat.read(REPO / "notebooks" / "00-data-overview.ipynb", as_version=4)
-    at = next(i for i, c in enumerate(bad.cells) if "parameters" in c.metadata.get("tags", []))
-    bad.cells.insert(at + 1, nbformat.v4.new_code_cell('raise RuntimeError("boom: a deliberate failure")'))
-    nbformat.write(bad, nbdir / "99-raises.ipynb")
+    nbdir = write_raising_notebooks(tmp_path)
     monkeypatch.setattr(wparams, "NOTEBOOKS_DIR", nbdir)
     monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nbdir)
     monkeypatch.setitem(NOTEBOOK_PARAMS, "99-raises", OverviewParams)

@@ -2,7 +2,7 @@
 
 ::
 
-    workbench run PARAMS.yaml [--out DIR] [--only NOTEBOOK]
+    workbench run PARAMS.yaml [--out DIR] [--only NOTEBOOK] [--parallel N | --scheduler ADDRESS]
     workbench check PARAMS.yaml
     workbench golden PARAMS.yaml [--dest tests/golden]
     workbench notebooks
@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("params", help="YAML params file, e.g. params/demo.yaml")
     r.add_argument("--out", help="folder for run folders (default: outputs/ at the repository root)")
     r.add_argument("--only", metavar="NOTEBOOK", help="run just this notebook of the params file")
+    r.add_argument("--parallel", type=int, metavar="N",
+                   help="run the notebooks (and matrix members) on N local Dask worker processes")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run them on a Dask cluster (e.g. tcp://10.0.0.5:8786); per-series fits use it too")
 
     c = sub.add_parser("check", help="validate a params file and its data without running anything")
     c.add_argument("params")
@@ -64,14 +68,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from workbench.runner import run
 
-            result = run(args.params, out_dir=args.out, only=args.only)
-            report = result.folder
-            print(f"run {result.status}: {report}")
-            for nb in result.notebooks:
-                if "html" in nb.files:
-                    print(f"  {nb.name}: {report / nb.files['html']}")
+            result = run(args.params, out_dir=args.out, only=args.only, parallel=args.parallel, scheduler=args.scheduler)
+            runs = getattr(result, "members", None) or {None: result}
+            if len(runs) > 1 or None not in runs:
+                print(f"matrix {result.status}: {len(runs)} runs, listed in {result.folder}")
+            for one in runs.values():
+                print(f"run {one.status}: {one.folder}")
+                for nb in one.notebooks:
+                    if "html" in nb.files:
+                        print(f"  {nb.name}: {one.folder / nb.files['html']}")
             if result.status != "ok":
-                failed = ", ".join(nb.name for nb in result.notebooks if nb.status != "ok")
+                failed = ", ".join(f"{m}/{nb.name}" if m else nb.name
+                                   for m, one in runs.items() for nb in one.notebooks if nb.status != "ok")
                 print(f"failed notebook(s): {failed} — open the executed .ipynb or .html above to see the error.", file=sys.stderr)
             return result.exit_code
         if args.command == "check":
@@ -79,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
             from workbench.params import load_params
 
             params = load_params(args.params)
+            if params.matrix is not None:
+                from workbench.runner import check_members
+
+                for member, _, panel in check_members(params):
+                    print(f"  {member}: {len(panel):,} panel rows")
+                print(f"{args.params}: ok — matrix of {len(params.matrix.values)} runs over {params.matrix.over}, "
+                      f"{len(params.notebooks)} notebook(s) each")
+                return 0
             panel = load_panel(params)
             cov = coverage(panel)
             print(f"{args.params}: ok — run '{params.run_name}', {len(params.notebooks)} notebook(s), {len(panel):,} panel rows")

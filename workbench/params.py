@@ -151,6 +151,30 @@ class DisclosureSection(Strict):
     symbol: str = Field("[c]", min_length=1, max_length=12, description="shown in place of a suppressed count ([c] = confidential)")
 
 
+class MatrixSection(Strict):
+    """One params file, many runs: each value of ``over`` becomes a run of its own (its own folder and manifest)."""
+
+    over: Literal["data.forces", "areas"] = Field(..., description="what each run keeps: one force, or one area")
+    values: list[str] = Field(..., min_length=1, description="one run per value, e.g. force slugs or CSP names")
+
+    @field_validator("values")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        seen = set()
+        for v in value:
+            if not NAME_RE.match(member_name(v)):
+                raise ValueError(f"matrix value {v!r} gives no usable folder name")
+            if member_name(v) in seen:
+                raise ValueError(f"matrix value {v!r} is listed twice")
+            seen.add(member_name(v))
+        return value
+
+
+def member_name(value: str) -> str:
+    """The folder name of a matrix member: ``"Southend-on-Sea"`` → ``southend-on-sea``, ``"Castle Point"`` → ``castle-point``."""
+    return re.sub(r"[^a-z0-9._-]+", "-", value.strip().lower()).strip("-")
+
+
 # --------------------------------------------------------------------------- notebooks
 
 
@@ -503,6 +527,7 @@ class RunParams(Strict):
     period: PeriodSection = Field(default_factory=PeriodSection)
     sampler: SamplerSection = Field(default_factory=SamplerSection)
     disclosure: DisclosureSection = Field(default_factory=DisclosureSection)
+    matrix: MatrixSection | None = Field(None, description="one run per force or area (see MatrixSection)")
     notebooks: list[NotebookEntry] = Field(..., min_length=1)
 
     @field_validator("run_name")
@@ -522,6 +547,19 @@ class RunParams(Strict):
     def shared(self) -> dict[str, Any]:
         """The shared sections as plain values, as passed to every notebook."""
         return self.model_dump(mode="json", include=set(SHARED_KEYS))
+
+    def members(self) -> list[tuple[str | None, "RunParams"]]:
+        """The runs this file stands for: itself (name None), or one per matrix value with that value kept."""
+        if self.matrix is None:
+            return [(None, self)]
+        out = []
+        for v in self.matrix.values:
+            if self.matrix.over == "data.forces":
+                member = self.model_copy(update={"data": self.data.model_copy(update={"forces": [v]}), "matrix": None})
+            else:
+                member = self.model_copy(update={"areas": [v], "matrix": None})
+            out.append((member_name(v), member))
+        return out
 
     def notebook(self, name: str) -> NotebookEntry:
         for entry in self.notebooks:

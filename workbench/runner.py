@@ -31,12 +31,13 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from workbench.errors import ParamsError
+from workbench.errors import ParamsError, WorkbenchError
 from workbench.params import NOTEBOOKS_DIR, RunParams, load_params
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ MANIFEST_VERSION = 1
 PACKAGES = (
     "workbench", "pymc", "pytensor", "arviz", "nutpie", "pandas", "numpy", "scipy", "xarray", "prophet",
     "cmdstanpy", "papermill", "nbconvert", "nbformat", "ipykernel", "matplotlib", "pydantic", "pyyaml",
-    "h5netcdf", "h5py", "pyarrow",
+    "h5netcdf", "h5py", "pyarrow", "dask", "distributed",
 )
 
 
@@ -189,19 +190,127 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def execute_unit(name: str, tmp: Path, parameters: dict[str, Any], scheduler: str | None = None) -> NotebookRun:
+    """Execute one notebook into the run folder ``tmp`` and export its HTML: a :class:`NotebookRun`, never an exception.
+
+    Runs in the calling process or as a task on a Dask worker; with ``scheduler`` the notebook's per-series
+    work goes to that Dask scheduler (:mod:`workbench.distributed`).
+    """
+    from workbench.distributed import SCHEDULER_ENV
+
+    if scheduler:
+        os.environ[SCHEDULER_ENV] = scheduler  # the kernel inherits it
+    nb = NotebookRun(name)
+    executed = tmp / f"{name}.ipynb"
+    start = time.perf_counter()
+    try:
+        execute_notebook(name, executed, parameters, tmp)
+        nb.status = "ok"
+    except Exception as exc:  # a failing notebook is recorded; the others still run
+        nb.status, nb.error = "failed", _error_text(exc)
+    finally:
+        if scheduler:
+            os.environ.pop(SCHEDULER_ENV, None)
+    nb.duration_s = round(time.perf_counter() - start, 2)
+    if executed.exists():
+        nb.files["executed"] = executed.name
+        try:
+            export_html(executed, tmp / f"{name}.html", tmp / f"{name}.publication.html")
+            nb.files["html"] = f"{name}.html"
+            nb.files["publication_html"] = f"{name}.publication.html"
+        except Exception as exc:  # the executed notebook is still there to read
+            nb.status = "failed"
+            nb.error = nb.error or f"HTML export failed: {_error_text(exc)}"
+    result_file = tmp / "results" / f"{name}.json"
+    if result_file.exists():
+        nb.files["results"] = f"results/{name}.json"
+    elif nb.status == "ok":
+        nb.status, nb.error = "failed", f"the notebook wrote no results/{name}.json"
+    return nb
+
+
+@dataclass
+class _Member:
+    """One run being written: its params, input files and hidden folder."""
+
+    name: str | None
+    params: RunParams
+    inputs: list[dict[str, Any]]
+    run_root: Path
+    final: Path
+    tmp: Path
+
+
+def _prepare(name: str | None, params: RunParams, base: Path, stamp: str) -> _Member:
+    from workbench.data import input_files
+
+    run_root = base / params.run_name / name if name else base / params.run_name
+    run_root.mkdir(parents=True, exist_ok=True)
+    final = run_root / stamp
+    n = 1
+    while final.exists():
+        n += 1
+        final = run_root / f"{stamp}-{n}"
+    tmp = run_root / f".incomplete-{final.name}-{os.getpid()}"
+    tmp.mkdir()
+    inputs = [{"path": str(p), "bytes": p.stat().st_size, "sha256": sha256(p)} for p in input_files(params)]
+    return _Member(name, params, inputs, run_root, final, tmp)
+
+
+def check_members(params: RunParams) -> list[tuple[str | None, RunParams, Any]]:
+    """Each run of a params file (one, or one per matrix value) with its loaded panel; errors name the member."""
+    from workbench.data import load_panel
+
+    out = []
+    for member, mp in params.members():
+        try:
+            out.append((member, mp, load_panel(mp)))
+        except WorkbenchError as exc:
+            if member is None:
+                raise
+            raise type(exc)(f"matrix member '{member}': {exc}") from None
+    return out
+
+
+@dataclass
+class MatrixResult:
+    """What a matrix run did: one :class:`RunResult` per member, and the index file listing them."""
+
+    folder: Path
+    status: str
+    members: dict[str, RunResult]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status == "ok" else 1
+
+    @property
+    def notebooks(self) -> list[NotebookRun]:
+        return [nb for r in self.members.values() for nb in r.notebooks]
+
+
 def run(
     params_path: str | Path,
     out_dir: str | Path | None = None,
     only: str | None = None,
     log: TextIO | None = None,
-) -> RunResult:
+    parallel: int | None = None,
+    scheduler: str | None = None,
+) -> RunResult | MatrixResult:
     """Run every notebook a params file lists (or just ``only``) and write the run folder.
+
+    With a ``matrix:`` section every member is a run of its own, in ``outputs/<run_name>/<member>/<stamp>/``
+    with its own manifest, and ``outputs/<run_name>/matrix-<stamp>.json`` lists them. ``parallel`` (a
+    local Dask cluster of that many workers) or ``scheduler`` (a Dask scheduler's address) runs the
+    notebooks as Dask tasks; otherwise they run one after another in this process.
 
     Raises
     ------
     WorkbenchError
-        Bad params or data, before anything is written.
+        Bad params or data (of any member), before anything is written.
     """
+    from workbench import distributed as dist
+
     log = log or sys.stderr
     params_path = Path(params_path)
     params = load_params(params_path)
@@ -212,91 +321,114 @@ def run(
                 f"--only {only}: not a notebook of {params_path} (it lists: {', '.join(names)}). Fix: use one of those."
             )
         names = [only]
-
-    # Check the data before writing anything: a bad input file stops here with a clear error.
-    from workbench.data import input_files, load_panel
-
-    load_panel(params)
-    inputs = [{"path": str(p), "bytes": p.stat().st_size, "sha256": sha256(p)} for p in input_files(params)]
+    # Check every member's data before writing anything: a bad input file stops here with a clear error.
+    members = [(member, mp) for member, mp, _ in check_members(params)]
 
     started = datetime.now(timezone.utc)
-    base = Path(out_dir) if out_dir is not None else DEFAULT_OUT
-    run_root = base / params.run_name
-    run_root.mkdir(parents=True, exist_ok=True)
     stamp = utc_stamp(started)
-    final = run_root / stamp
-    n = 1
-    while final.exists():
-        n += 1
-        final = run_root / f"{stamp}-{n}"
-    tmp = run_root / f".incomplete-{final.name}-{os.getpid()}"
-    tmp.mkdir()
-    try:
-        results = []
-        t0 = time.perf_counter()
-        for i, name in enumerate(names, 1):
-            nb = NotebookRun(name)
-            print(f"[{i}/{len(names)}] {name} …", file=log, flush=True)
-            executed = tmp / f"{name}.ipynb"
-            start = time.perf_counter()
-            try:
-                execute_notebook(name, executed, notebook_parameters(params, name, "results"), tmp)
-                nb.status = "ok"
-            except Exception as exc:  # a failing notebook is recorded; the others still run
-                nb.status, nb.error = "failed", _error_text(exc)
-            nb.duration_s = round(time.perf_counter() - start, 2)
-            if executed.exists():
-                nb.files["executed"] = executed.name
-                try:
-                    export_html(executed, tmp / f"{name}.html", tmp / f"{name}.publication.html")
-                    nb.files["html"] = f"{name}.html"
-                    nb.files["publication_html"] = f"{name}.publication.html"
-                except Exception as exc:  # the executed notebook is still there to read
-                    nb.status = "failed"
-                    nb.error = nb.error or f"HTML export failed: {_error_text(exc)}"
-            result_file = tmp / "results" / f"{name}.json"
-            if result_file.exists():
-                nb.files["results"] = f"results/{name}.json"
-            elif nb.status == "ok":
-                nb.status, nb.error = "failed", f"the notebook wrote no results/{name}.json"
-            print(
-                f"      {nb.status} ({nb.duration_s:.1f} s)" + (f": {nb.error}" if nb.error else ""),
-                file=log,
-                flush=True,
-            )
-            results.append(nb)
-        status = "ok" if all(r.status == "ok" for r in results) else "failed"
-        finished = datetime.now(timezone.utc)
-        manifest = {
-            "manifest_version": MANIFEST_VERSION,
-            "run_name": params.run_name,
-            "status": status,
-            "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": finished.isoformat(timespec="seconds"),
-            "duration_s": round(time.perf_counter() - t0, 2),
-            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else None,
-            "params_file": str(params_path.resolve()),
-            "params_sha256": sha256(params_path),
-            "params": params.model_dump(mode="json"),
-            "seed": params.seed,
-            "only": only,
-            "inputs": inputs,
-            "git": git_state(),
-            "packages": package_versions(),
-            "platform": platform.platform(),
-            "notebooks": [
-                {"name": r.name, "status": r.status, "duration_s": r.duration_s, "error": r.error, **r.files}
-                for r in results
-            ],
-            "results": {r.name: r.files["results"] for r in results if "results" in r.files},
-        }
-        (tmp / "run.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _point_latest(run_root, final)
-    return RunResult(final, status, results)
+    base = Path(out_dir) if out_dir is not None else DEFAULT_OUT
+    with dist.cluster(parallel, scheduler) as client:
+        prepared: list[_Member] = []
+        try:
+            for member, mp in members:
+                prepared.append(_prepare(member, mp, base, stamp))
+            t0 = time.perf_counter()
+            outcomes = _execute(prepared, names, client, scheduler, log)
+            results = {m.name: _finish(m, [outcomes[(m.name, n)] for n in names], params_path, started, only, t0)
+                       for m in prepared}
+        except BaseException:
+            for m in prepared:
+                shutil.rmtree(m.tmp, ignore_errors=True)
+            raise
+    for m in prepared:
+        _point_latest(m.run_root, m.final)
+    if params.matrix is None:
+        return results[None]
+    status = "ok" if all(r.status == "ok" for r in results.values()) else "failed"
+    index = base / params.run_name / f"matrix-{stamp}.json"
+    index.write_text(json.dumps({
+        "run_name": params.run_name, "status": status, "over": params.matrix.over,
+        "started_utc": started.isoformat(timespec="seconds"), "params_file": str(params_path.resolve()),
+        "parallel": parallel, "scheduler": scheduler,
+        "members": {k: {"status": r.status, "folder": str(r.folder.relative_to(base / params.run_name)),
+                        "failed": [nb.name for nb in r.notebooks if nb.status != "ok"]} for k, r in results.items()},
+    }, indent=2) + "\n", encoding="utf-8")
+    return MatrixResult(index, status, results)
+
+
+def _execute(members: list[_Member], names: list[str], client, scheduler: str | None,
+             log: TextIO) -> dict[tuple[str | None, str], NotebookRun]:
+    """Every (member, notebook) execution: in this process one by one, or as Dask tasks."""
+    units = [(m, n) for m in members for n in names]
+    label = lambda m, n: f"{m.name}/{n}" if m.name else n  # noqa: E731
+    out: dict[tuple[str | None, str], NotebookRun] = {}
+    if client is None:
+        for i, (m, n) in enumerate(units, 1):
+            print(f"[{i}/{len(units)}] {label(m, n)} …", file=log, flush=True)
+            nb = execute_unit(n, m.tmp, notebook_parameters(m.params, n, "results"))
+            _say(nb, log)
+            out[(m.name, n)] = nb
+        return out
+    from distributed import as_completed
+
+    from workbench.distributed import NOTEBOOK_RESOURCE, workers
+
+    print(f"running {len(units)} notebook(s) on {workers(client)} Dask worker(s)"
+          + (f" at {scheduler}" if scheduler else " (local)") + " …", file=log, flush=True)
+    futures = {}
+    for m, n in units:
+        fut = client.submit(execute_unit, n, m.tmp, notebook_parameters(m.params, n, "results"), scheduler,
+                            resources={NOTEBOOK_RESOURCE: 1}, pure=False,
+                            key=f"notebook-{m.name or 'run'}-{n}-{uuid.uuid4().hex[:8]}")
+        futures[fut] = (m, n)
+    for k, fut in enumerate(as_completed(list(futures)), 1):
+        m, n = futures[fut]
+        try:
+            nb = fut.result()
+        except Exception as exc:  # the worker was lost: this notebook failed, the others go on
+            nb = NotebookRun(n, status="failed", error=f"Dask worker lost: {_error_text(exc)}")
+        print(f"[{k}/{len(units)}] {label(m, n)}", file=log, flush=True)
+        _say(nb, log)
+        out[(m.name, n)] = nb
+    return out
+
+
+def _say(nb: NotebookRun, log: TextIO) -> None:
+    print(f"      {nb.status} ({nb.duration_s:.1f} s)" + (f": {nb.error}" if nb.error else ""), file=log, flush=True)
+
+
+def _finish(m: _Member, results: list[NotebookRun], params_path: Path, started: datetime, only: str | None,
+            t0: float) -> RunResult:
+    """Write a member's manifest and make its folder visible."""
+    status = "ok" if all(r.status == "ok" for r in results) else "failed"
+    finished = datetime.now(timezone.utc)
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "run_name": m.params.run_name,
+        "matrix_member": m.name,
+        "status": status,
+        "started_utc": started.isoformat(timespec="seconds"),
+        "finished_utc": finished.isoformat(timespec="seconds"),
+        "duration_s": round(time.perf_counter() - t0, 2),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else None,
+        "params_file": str(params_path.resolve()),
+        "params_sha256": sha256(params_path),
+        "params": m.params.model_dump(mode="json"),
+        "seed": m.params.seed,
+        "only": only,
+        "inputs": m.inputs,
+        "git": git_state(),
+        "packages": package_versions(),
+        "platform": platform.platform(),
+        "notebooks": [
+            {"name": r.name, "status": r.status, "duration_s": r.duration_s, "error": r.error, **r.files}
+            for r in results
+        ],
+        "results": {r.name: r.files["results"] for r in results if "results" in r.files},
+    }
+    (m.tmp / "run.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    os.rename(m.tmp, m.final)
+    return RunResult(m.final, status, results)
 
 
 def _point_latest(run_root: Path, final: Path) -> None:

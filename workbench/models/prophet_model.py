@@ -35,13 +35,37 @@ def _quiet() -> None:
     cmdstanpy.disable_logging()
 
 
+def fit_one(task: tuple) -> np.ndarray:
+    """Prophet's predictive samples for one series: (samples, H). ``task`` is what :func:`forecast` builds."""
+    _quiet()
+    from prophet import Prophet
+
+    hist, values, all_periods, regressors, samples, seed = task
+    frame = pd.DataFrame({"ds": hist, "y": values})
+    fut = pd.DataFrame({"ds": all_periods})
+    model = Prophet(yearly_seasonality=True, weekly_seasonality=False, daily_seasonality=False, uncertainty_samples=samples)
+    for name, column in regressors.items():
+        model.add_regressor(name, standardize=False)
+        frame[name] = column[: len(hist)]
+        fut[name] = column
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(frame)
+        np.random.seed(seed)
+        draws = model.predictive_samples(fut)["yhat"]  # (len(all_periods), samples)
+    return draws[len(hist):, :].T
+
+
 def forecast(
     data: SeriesSet, end: pd.Timestamp, seed: int, samples: int = 1000, shocks: list[Shock] | None = None,
     progress=None,
 ) -> tuple[pd.DatetimeIndex, np.ndarray, float]:
-    """Predictive samples of every series after the data up to ``end``: (periods, draws[D, S, H], seconds)."""
-    _quiet()
-    from prophet import Prophet
+    """Predictive samples of every series after the data up to ``end``: (periods, draws[D, S, H], seconds).
+
+    Series are fitted one after another, or over the run's Dask cluster when it has one
+    (:func:`workbench.distributed.map_series`); each series has its own seed, so both give the same draws.
+    """
+    from workbench.distributed import map_series
 
     shocks = shocks or []
     started = time.perf_counter()
@@ -52,24 +76,10 @@ def forecast(
     used = [j for j in range(len(shocks)) if X_hist[:, j].any()]
     all_periods = hist.append(future)
     X_all = shock_matrix(all_periods, shocks)[:, used]
+    regressors = {f"shock_{shocks[j].name}": X_all[:, k] for k, j in enumerate(used)}
+    tasks = [(hist, data.y[s, covered], all_periods, regressors, samples, (seed + 7919 * s) % 2**32)
+             for s in range(len(data.keys))]
     out = np.zeros((samples, len(data.keys), len(future)))
-    for s in range(len(data.keys)):
-        frame = pd.DataFrame({"ds": hist, "y": data.y[s, covered]})
-        fut = pd.DataFrame({"ds": all_periods})
-        model = Prophet(
-            yearly_seasonality=True, weekly_seasonality=False, daily_seasonality=False, uncertainty_samples=samples
-        )
-        for k, j in enumerate(used):
-            name = f"shock_{shocks[j].name}"
-            model.add_regressor(name, standardize=False)
-            frame[name] = X_all[: len(hist), k]
-            fut[name] = X_all[:, k]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model.fit(frame)
-            np.random.seed((seed + 7919 * s) % 2**32)
-            draws = model.predictive_samples(fut)["yhat"]  # (len(all_periods), samples)
-        out[:, s, :] = draws[len(hist):, :].T
-        if progress is not None:
-            progress(s + 1, len(data.keys))
+    for s, draws in enumerate(map_series(fit_one, tasks, progress)):
+        out[:, s, :] = draws
     return future, out, time.perf_counter() - started
