@@ -122,6 +122,7 @@ def test_parallel_runs_the_notebooks_of_one_run_into_one_folder(tmp_path, capsys
 
 
 def test_prophet_per_series_on_the_cluster_gives_the_same_draws(local_cluster, monkeypatch):
+    """Six series over two workers of two threads each: fits run side by side and must not share random draws."""
     from workbench import distributed
     from workbench.models import prophet_model
     from workbench.models.series import SeriesSet
@@ -129,8 +130,8 @@ def test_prophet_per_series_on_the_cluster_gives_the_same_draws(local_cluster, m
     rng = np.random.default_rng(3)
     periods = pd.date_range("2019-04-01", periods=36, freq="MS")
     season = 1 + 0.2 * np.sin(2 * np.pi * np.arange(36) / 12)
-    y = rng.poisson(np.outer([40, 80, 120], season)).astype(float)
-    data = SeriesSet(periods, "M", pd.DataFrame({"area": ["a", "b", "c"], "category": ["x"] * 3}), y)
+    y = rng.poisson(np.outer([40, 80, 120, 60, 90, 30], season)).astype(float)
+    data = SeriesSet(periods, "M", pd.DataFrame({"area": list("abcdef"), "category": ["x"] * 6}), y)
     end = pd.Timestamp("2022-12-01")
     _, serial, _ = prophet_model.forecast(data, end, 5, samples=50)
     monkeypatch.setenv(SCHEDULER_ENV, local_cluster.scheduler_address)
@@ -138,7 +139,7 @@ def test_prophet_per_series_on_the_cluster_gives_the_same_draws(local_cluster, m
     _, mapped, _ = prophet_model.forecast(data, end, 5, samples=50, progress=lambda k, n: seen.append((k, n)))
     assert distributed.series_client() is not None
     np.testing.assert_array_equal(serial, mapped)
-    assert seen[-1] == (3, 3)
+    assert seen[-1] == (6, 6)
 
 
 def test_bad_matrix_and_scheduler_settings_are_clear_errors(tmp_path, local_cluster):

@@ -12,6 +12,7 @@ movement -- a property of per-series Prophet, shown as it is.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import warnings
 
@@ -35,6 +36,9 @@ def _quiet() -> None:
     cmdstanpy.disable_logging()
 
 
+_GLOBAL_RNG = threading.Lock()
+
+
 def fit_one(task: tuple) -> np.ndarray:
     """Prophet's predictive samples for one series: (samples, H). ``task`` is what :func:`forecast` builds."""
     _quiet()
@@ -51,8 +55,11 @@ def fit_one(task: tuple) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(frame)
-        np.random.seed(seed)
-        draws = model.predictive_samples(fut)["yhat"]  # (len(all_periods), samples)
+        # Prophet draws from NumPy's global generator: series sampled in threads of one worker must take turns,
+        # or their draws would interleave and depend on timing.
+        with _GLOBAL_RNG:
+            np.random.seed(seed)
+            draws = model.predictive_samples(fut)["yhat"]  # (len(all_periods), samples)
     return draws[len(hist):, :].T
 
 
