@@ -212,6 +212,8 @@ class ForecastModelParams(Strict):
     area_slope_scale: float = Field(0.03, gt=0, le=1, description="prior sd of an area's slope about its category's")
     series_slope_scale: float = Field(0.0, ge=0, le=1, description="prior sd of a series' own slope about its area and category's (0 = none)")
     series_dispersion: bool = Field(False, description="a dispersion per series (partially pooled) rather than per category")
+    series_level_walk: bool = Field(False, description="each series' log level wanders about its trend as a random walk (innovation sd learnt per category), and keeps wandering in forecasts")
+    trend_damping: float = Field(1.0, gt=0, le=1, description="share of the trend's slope kept per year ahead in forecasts (1 = the last slope carries on undamped)")
     history_years: float | None = Field(None, gt=2, le=100, description="fit only the last N years of history (null = all)")
     fourier_order: int = Field(3, ge=0, le=6, description="yearly Fourier terms (pairs)")
     shocks: list[ShockParams] = Field(default_factory=lambda: [ShockParams(**s) for s in DEFAULT_SHOCKS])

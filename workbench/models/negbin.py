@@ -6,6 +6,7 @@ For series s = (area a, category c) and period t::
                  + sum_k (slope_cat[c, k] + slope_area[a, k]) * d_k(t)   # a trend that bends at changepoints
                  + season_cat[c] . fourier(t)                          # yearly seasonality
                  + sum_j shock_cat[c, j] * in_shock_j(t)               # known breaks (COVID, recording changes)
+                 + walk[s, t]                                          # optional: the series' own wandering level
     y[s, t] ~ NegativeBinomial(mu[s, t], alpha_cat[c])
 
 The trend is piecewise linear in time: the history is cut into segments at
@@ -20,16 +21,34 @@ trend straight unless the data insist it bends.
 ``slope_area[a, k]``, zero-sum over areas, shrunk towards the category's
 slopes with a prior scale of ``area_slope_scale`` (annual log-rate change; a
 fixed scale rather than a learnt one, because a learnt scale near zero gives
-the sampler a funnel it mixes badly in). Seasonality, shocks and dispersion
-are shared within a category; every series keeps its own level. One model covers every
-area x category series.
+the sampler a funnel it mixes badly in). With ``series_slope_scale`` > 0 each
+series also bends on its own about its area and category (``slope_series``).
+Seasonality, shocks and dispersion are shared within a category (with
+``series_dispersion`` each series has its own dispersion, partially pooled
+about its category's); every series keeps its own level. One model covers
+every area x category series.
+
+**Wandering level** (``series_level_walk``). Recorded counts drift away
+from any smooth trend -- recording practice, local operations, a force's
+reorganisation -- and the drift persists. With this option each series' log
+level also follows a random walk, ``walk[s, t] = walk[s, t-1] +
+level_sd[c] * e[s, t]`` with ``e ~ Normal(0, 1)`` (non-centred), whose
+innovation sd is learnt per category (HalfNormal(0.1) prior, per period).
+The trend then describes where a category and area are heading; the walk
+where each series has got to.
 
 **Forecasts** are posterior predictive draws: for each posterior draw the
 trend carries on with the last segment's slope, bends again in the future at
 the historical changepoint rate with the draw's own historical step size (as
 Prophet does with its changepoints), and counts are drawn from the Negative
-Binomial. Totals over areas, categories and periods are sums of the same
-draws, so their uncertainty is right.
+Binomial. With ``trend_damping`` phi < 1 the slope fades after the data end --
+``phi ** a`` of it is left ``a`` years ahead, so the trend moves the forecast
+by at most ``1 / -log(phi)`` years' worth of the last slope (a damped trend;
+future bends fade the same way). With the wandering level, each series
+starts from where its walk had got to and keeps walking with the draw's
+innovation sd, so intervals widen with the horizon as the history's wander
+says. Totals over areas, categories and periods are sums of the same draws,
+so their uncertainty is right.
 """
 
 from __future__ import annotations
@@ -62,6 +81,8 @@ class ModelConfig:
     series_slope_scale: float = 0.0
     history_years: float | None = None
     series_dispersion: bool = False
+    series_level_walk: bool = False
+    trend_damping: float = 1.0
     fourier_order: int = 3
     shocks: list[Shock] = field(default_factory=list)
 
@@ -75,6 +96,8 @@ class ModelConfig:
             series_slope_scale=params.series_slope_scale,
             history_years=params.history_years,
             series_dispersion=params.series_dispersion,
+            series_level_walk=params.series_level_walk,
+            trend_damping=params.trend_damping,
             fourier_order=params.fourier_order,
             shocks=[Shock(s.name, s.start, s.end) for s in params.shocks],
         )
@@ -163,7 +186,10 @@ class Fitted:
         future = self.data.future(end)
         pick = np.sort(rng.choice(self.n_draws, size=min(max_draws, self.n_draws), replace=False))
         tau_f = self.tau(future)
-        dur = segment_durations(tau_f, self.edges) - self.dur_mean  # (H, K)
+        last = self.tau(self.data.periods[-1:])[0]
+        # The trend's clock after the data end: the calendar, or with damping the years of trend felt.
+        clock = damped_years(tau_f - last, self.config.trend_damping) if self.config.trend_damping < 1 else None
+        dur = segment_durations(tau_f if clock is None else last + clock, self.edges) - self.dur_mean  # (H, K)
         slope = self.draws("slope_cat", pick)[:, self.cat_idx, :] + self.draws("slope_area", pick)[:, self.area_idx, :]
         if self.config.series_slope_scale > 0:
             slope = slope + self.draws("slope_series", pick)
@@ -176,14 +202,18 @@ class Fitted:
             log_mu = log_mu + np.einsum("dsj,hj->dsh", self.draws("shock_cat", pick)[:, self.cat_idx, :], X)
         H = log_mu.shape[2]
         if H and len(self.edges) > 1:
-            # Future bends: changepoints at the historical rate.
-            last = self.tau(self.data.periods[-1:])[0]
+            # Future bends: changepoints at the historical rate (in calendar time), felt on the damped clock.
             rate = (len(self.edges) - 1) / max(last, 1e-9)
-            ahead = tau_f - last
             # Category bends, then (with series slopes) each series' own, with steps of its historical size.
-            log_mu = log_mu + future_bends(rng, self.draws("slope_cat", pick), rate, ahead)[:, self.cat_idx, :]
+            ahead = tau_f - last
+            log_mu = log_mu + future_bends(rng, self.draws("slope_cat", pick), rate, ahead, clock)[:, self.cat_idx, :]
             if self.config.series_slope_scale > 0:
-                log_mu = log_mu + future_bends(rng, self.draws("slope_series", pick), rate, ahead)
+                log_mu = log_mu + future_bends(rng, self.draws("slope_series", pick), rate, ahead, clock)
+        if H and self.config.series_level_walk:
+            # Each series' level keeps wandering from where it had got to, with the draw's innovation sd.
+            sd = self.draws("level_sd", pick)[:, self.cat_idx]  # (D, S)
+            steps = sd[:, :, None] * rng.standard_normal(log_mu.shape)
+            log_mu = log_mu + self.draws("level_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
         if self.config.series_dispersion:
             alpha = self.draws("alpha_series", pick)[:, :, None]
         else:
@@ -193,11 +223,27 @@ class Fitted:
         return future, y
 
 
-def future_bends(rng: np.random.Generator, slopes: np.ndarray, rate: float, ahead: np.ndarray) -> np.ndarray:
+def damped_years(ahead: np.ndarray, phi: float) -> np.ndarray:
+    """Years of trend felt ``ahead`` years after the data end when the slope keeps a share ``phi`` of itself a year.
+
+    The integral of ``phi ** u`` from 0 to ``ahead``: the slope a years on is
+    ``phi ** a`` times the last one (``phi = 1``: no damping, the clock runs as the calendar).
+    """
+    ahead = np.asarray(ahead, dtype=float)
+    if phi >= 1.0:
+        return ahead
+    return (1.0 - phi ** ahead) / -np.log(phi)
+
+
+def future_bends(rng: np.random.Generator, slopes: np.ndarray, rate: float, ahead: np.ndarray,
+                 clock: np.ndarray | None = None) -> np.ndarray:
     """Log-rate changes from future changepoints: (D, N, H) for segment slopes (D, N, K) and ``ahead`` years (H,).
 
     Changepoints arrive at ``rate`` a year (Poisson, uniform in time); each
     step is Normal with the root mean square of the draw's historical steps.
+    With ``clock`` (the damped years of trend at each of ``ahead``; None =
+    the calendar) a bend's effect runs on it, so damping fades new slopes as
+    it does the last one.
     """
     D, N, _ = slopes.shape
     scale = np.sqrt(np.mean(np.diff(slopes, axis=2) ** 2, axis=(1, 2)))  # (D,)
@@ -208,7 +254,11 @@ def future_bends(rng: np.random.Generator, slopes: np.ndarray, rate: float, ahea
             continue
         at = rng.uniform(0, ahead[-1], n_new)
         delta = rng.normal(0, scale[d], (N, n_new))
-        out[d] = delta @ np.maximum(0.0, ahead[None, :] - at[:, None])
+        if clock is None:
+            out[d] = delta @ np.maximum(0.0, ahead[None, :] - at[:, None])
+        else:
+            at_clock = np.interp(at, np.r_[0.0, ahead], np.r_[0.0, clock])
+            out[d] = delta @ np.maximum(0.0, clock[None, :] - at_clock[:, None])
     return out
 
 
@@ -251,7 +301,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
     center = np.log(np.maximum(y.mean(axis=1), 0.5))
     coords = {
         "series": np.arange(len(data.keys)), "area": areas, "category": categories, "segment": np.arange(len(edges)),
-        "fourier": np.arange(F.shape[1]), "shock": [s.name for s in config.shocks],
+        "fourier": np.arange(F.shape[1]), "shock": [s.name for s in config.shocks], "period": np.arange(len(periods)),
     }
     with pm.Model(coords=coords):
         level = pm.Normal("level", center, 1.0, dims="series")
@@ -276,6 +326,13 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
         if X.shape[1]:
             shock_cat = pm.Normal("shock_cat", 0.0, 0.5, dims=("category", "shock"))
             log_mu = log_mu + pt.dot(shock_cat[ci], X.T)
+        if config.series_level_walk:
+            # x[s, t] = x[s, t-1] + level_sd[c] e[s, t], non-centred: the innovations e are the free variables.
+            level_sd = pm.HalfNormal("level_sd", 0.1, dims="category")
+            level_z = pm.Normal("level_z", 0.0, 1.0, dims=("series", "period"))
+            walk = level_sd[ci][:, None] * pt.cumsum(level_z, axis=1)
+            pm.Deterministic("level_walk_last", walk[:, -1], dims="series")
+            log_mu = log_mu + walk
         alpha = pm.LogNormal("alpha", np.log(30.0), 1.5, dims="category")
         if config.series_dispersion:
             alpha_sd = pm.HalfNormal("alpha_sd", 0.5)
@@ -323,6 +380,6 @@ class Diagnostics:
 
 def diagnostics(fitted: Fitted) -> Diagnostics:
     """r-hat, bulk ESS and divergences over the model's free parameters."""
-    names = ("level", "slope_cat", "slope_area", "slope_series", "season_cat", "shock_cat", "alpha", "alpha_sd")
+    names = ("level", "slope_cat", "slope_area", "slope_series", "season_cat", "shock_cat", "alpha", "alpha_sd", "level_sd")
     max_rhat, min_ess, div = convergence(fitted.idata, names)
     return Diagnostics(max_rhat, min_ess, div, fitted.n_draws, int(fitted.idata["posterior"].sizes["chain"]))

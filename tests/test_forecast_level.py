@@ -1,0 +1,57 @@
+"""The forecaster's damped trend and per-series random-walk level on simulated series with a known wander."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.models import negbin
+from workbench.models.series import SeriesSet
+from workbench.params import SamplerSection
+
+SD = 0.06  # the simulated level's innovation sd a quarter
+
+
+def test_damped_years():
+    ahead = np.array([0.0, 0.5, 1.0, 2.0, 10.0])
+    assert np.array_equal(negbin.damped_years(ahead, 1.0), ahead)
+    d = negbin.damped_years(ahead, 0.5)
+    assert d[0] == 0.0 and np.all(np.diff(d) > 0) and np.all(d <= ahead)
+    assert d[2] == pytest.approx(0.5 / np.log(2))  # integral of 0.5 ** u over the first year
+    assert d[-1] < 1 / np.log(2)  # the trend's total reach is bounded: 1 / -log(phi)
+
+
+@pytest.fixture(scope="module")
+def wandering():
+    """4 areas x 2 categories, quarterly for 8 years: flat trends, seasonality, and a random-walk log level per series."""
+    rng = np.random.default_rng(3)
+    periods = pd.date_range("2012-04-01", periods=32, freq="QS-APR")
+    keys = pd.DataFrame({"area": [a for a in "ABCD" for _ in range(2)], "category": ["Burglary", "Robbery"] * 4})
+    x = np.cumsum(SD * rng.standard_normal((len(keys), len(periods))), axis=1)
+    season = 0.1 * np.sin(2 * np.pi * np.arange(len(periods)) / 4)
+    mu = np.exp(np.log(np.linspace(200, 800, len(keys)))[:, None] + season[None, :] + x)
+    data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
+    cfg = negbin.ModelConfig(series_level_walk=True, trend_damping=0.8)
+    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
+    return data, fitted
+
+
+def test_level_process_is_recovered(wandering):
+    _, fitted = wandering
+    sd = fitted.draws("level_sd").ravel()
+    assert np.quantile(sd, 0.025) < SD < np.quantile(sd, 0.975)
+    assert negbin.diagnostics(fitted).divergences == 0
+
+
+def test_forecast_intervals_widen_with_horizon(wandering):
+    data, fitted = wandering
+    periods, draws = fitted.forecast(pd.Timestamp("2022-01-01"), seed=2, max_draws=400)
+    assert len(periods) == 8 and draws.shape == (400, len(data.keys), 8)
+    lo, hi = np.quantile(np.log1p(draws), [0.1, 0.9], axis=0)
+    width = (hi - lo).mean(axis=0)  # mean width of the 80% interval of log counts, by quarter ahead
+    assert width[-1] > 1.2 * width[0]
+    # The forecast starts from where each series' level has wandered to, not from its trend.
+    last = np.log(data.y[:, -4:].mean(axis=1))
+    first_year = np.log(np.median(draws[:, :, :4], axis=0).mean(axis=1))
+    assert np.abs(first_year - last).max() < 0.15
