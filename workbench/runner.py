@@ -284,10 +284,6 @@ class MatrixResult:
     def exit_code(self) -> int:
         return 0 if self.status == "ok" else 1
 
-    @property
-    def notebooks(self) -> list[NotebookRun]:
-        return [nb for r in self.members.values() for nb in r.notebooks]
-
 
 def run(
     params_path: str | Path,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from workbench.data.panel import STEP_MONTHS
@@ -21,10 +20,6 @@ from workbench.evaluations import spc
 from workbench.evaluations.goal import fy_label, fy_periods
 from workbench.evaluations.overview import ALL_CRIME, ASB, frequency
 
-CRIME = "crime data"
-FILE = "indicators file"
-
-
 @dataclass
 class Indicator:
     name: str
@@ -32,7 +27,6 @@ class Indicator:
     good: str | None
     target: float | None
     is_count: bool
-    source: str
     chart: pd.DataFrame
     reading: spc.Reading
     targets: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
@@ -59,7 +53,8 @@ def panel_indicators(panel: pd.DataFrame, hm: H.HarmMeasure, window_months: int)
 def build(panel: pd.DataFrame, indicators: pd.DataFrame | None, hm: H.HarmMeasure, p) -> list[Indicator]:
     """Every indicator's chart and reading: the crime data's first, then the indicators file's in file order."""
     rules = spc.Rules(p.run_length, p.trend_length, True, p.min_points)
-    names = [n for n, *_ in panel_indicators(panel, hm, p.spc_window_months)]
+    from_crime = panel_indicators(panel, hm, p.spc_window_months)
+    names = [n for n, *_ in from_crime]
     file_names = list(dict.fromkeys(indicators["indicator"])) if indicators is not None else []
     clash = sorted(set(names) & set(file_names))
     if clash:
@@ -69,23 +64,23 @@ def build(panel: pd.DataFrame, indicators: pd.DataFrame | None, hm: H.HarmMeasur
         raise DataError(f"breaks: no indicator called {', '.join(repr(s) for s in stray)}; indicators are: "
                         f"{', '.join(names + file_names)}. Fix: use an indicator's exact name.")
     out = []
-    for name, unit, values, is_count in panel_indicators(panel, hm, p.spc_window_months):
-        out.append(_indicator(name, unit, "down", None, is_count, CRIME, values, pd.Series(dtype=float), p.breaks, rules))
+    for name, unit, values, is_count in from_crime:
+        out.append(_indicator(name, unit, "down", None, is_count, values, pd.Series(dtype=float), p.breaks, rules))
     for name in file_names:
         g = indicators.loc[indicators["indicator"] == name].set_index("period")
         targets = g["target"].dropna()
         target = float(targets.iloc[-1]) if len(targets) else None
         out.append(_indicator(name, g["unit"].iloc[0], g["good_direction"].iloc[0], target, bool(g["count"].iloc[0]),
-                              FILE, g["value"].astype(float), targets, p.breaks, rules))
+                              g["value"].astype(float), targets, p.breaks, rules))
     return out
 
 
-def _indicator(name, unit, good, target, is_count, source, values, targets, breaks, rules) -> Indicator:
+def _indicator(name, unit, good, target, is_count, values, targets, breaks, rules) -> Indicator:
     try:
         chart = spc.xmr(values, breaks.get(name), rules)
     except ValueError as exc:
         raise DataError(f"indicator '{name}': {exc}") from None
-    return Indicator(name, unit, good, target, is_count, source, chart, spc.read(chart, good, target, rules), targets)
+    return Indicator(name, unit, good, target, is_count, chart, spc.read(chart, good, target, rules), targets)
 
 
 def table(items: list[Indicator]) -> pd.DataFrame:
