@@ -65,6 +65,21 @@ def test_goal_on_harm_weights_each_series_and_its_draws():
     assert "days" in G.plain_summary(harm, "test")
 
 
+def test_the_goal_notebook_measure_is_counts_or_harm_and_asb_stays_out():
+    hist = pd.date_range("2023-04-01", "2025-03-01", freq="MS")
+    data = _set(hist, np.full((3, len(hist)), 10.0), areas=("A", "A", "A"),
+                cats=("Burglary", "Robbery", "Anti-social behaviour"))
+    future = pd.date_range("2025-04-01", "2028-03-01", freq="MS")
+    draws = np.stack([np.full((3, len(future)), 5.0)] * 2)
+    run = G.GoalRun(G.Goal(2023, 2027, 0.4), data, future, {"m": draws}, {}, None, None)
+    count, hm = G.crime_tracked(run, GoalTrackingParams())
+    assert hm is None and count["m"].summary()["baseline_total"] == 240.0  # ASB out
+    harm, hm = G.crime_tracked(run, GoalTrackingParams(measure="harm"))
+    s = harm["m"].summary()
+    assert hm.scheme == "cchi" and s["unit"] == "days"
+    assert s["baseline_total"] == pytest.approx(120 * (221.6 + 365)) and s["measure"].startswith("Crime harm")
+
+
 def test_goal_on_harm_names_a_category_without_a_weight():
     hist = pd.date_range("2023-04-01", "2025-03-01", freq="MS")
     data = _set(hist, np.full((2, len(hist)), 10.0), cats=("Sexual offences", "Robbery"))

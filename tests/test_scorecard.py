@@ -56,6 +56,9 @@ def test_harm_is_count_times_weight_and_asb_stays_out():
     assert list(by.index) == ["Basildon", "Harlow"]  # CSPs from the LSOA names
     assert by.loc["Basildon", "harm"] == 740 and by.loc["Basildon", "share_of_harm_pct"] == pytest.approx(100 * 740 / 1105)
     assert by.loc["Harlow", "harm_per_crime"] == 365
+    m = H.monthly_by_area(p, hm)
+    assert m.loc["2025-01-01", "Basildon"] == 740 and m.loc["2025-02-01", "Harlow"] == 365
+    assert m.loc["2025-02-01", "Basildon"] == 0 and m.loc["2025-01-01", "Harlow"] == 0  # ASB carries no harm
 
 
 def test_a_category_without_a_weight_is_an_error_naming_it_and_the_fix():

@@ -296,6 +296,20 @@ class GoalRun:
         return track(self.goal, model, measure, self.data, self.future, self.forecasts[model], rows)
 
 
+def crime_tracked(run: GoalRun, params) -> tuple[dict[str, Tracked], object | None]:
+    """The crime measure of a goal notebook per model: counts, or harm-weighted with ``params.measure == "harm"``.
+
+    Returns the tracked measure per model and the harm measure (None for counts).
+    """
+    rows = select(run.data, params.categories, exclude=[params.asb_category] if params.asb_category else None)
+    name = "All crime (excl. ASB)" if params.categories is None else "Selected crime"
+    if params.measure != "harm":
+        return {m: run.tracked(m, name, rows) for m in run.forecasts}, None
+    keep, weights, hm = harm_rows(run.data, rows, params.harm_scheme, params.harm_unweighted)
+    return {m: run.tracked(m, name, keep).weighted(weights, f"Crime harm ({hm.scheme.upper()})", hm.unit)
+            for m in run.forecasts}, hm
+
+
 def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> GoalRun:
     """Fit the pooled model (and Prophet per series, if asked) and forecast to the end of the target year."""
     import time

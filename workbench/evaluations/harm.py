@@ -192,6 +192,14 @@ def by_area(panel: pd.DataFrame, hm: HarmMeasure, recent_months: int = 12) -> pd
     return out.sort_values("harm", ascending=False)
 
 
+def monthly_by_area(panel: pd.DataFrame, hm: HarmMeasure) -> pd.DataFrame:
+    """Harm per period (rows) and area (columns; CSPs for LSOA panels); 0 where an area recorded no crime in a
+    period the panel covers."""
+    w = weighted(panel, hm)
+    out = w.groupby([w["period"], area_of(w).to_numpy()])["harm"].sum().unstack(fill_value=0.0)
+    return out.reindex(sorted(panel["period"].unique()), fill_value=0.0)
+
+
 def concentration(panel: pd.DataFrame, hm: HarmMeasure, recent_months: int = 12,
                   shares=(0.01, 0.05, 0.1, 0.2, 0.5)) -> pd.DataFrame:
     """Share of harm and of crimes in the top 1%, 5%, ... of areas (ranked by harm) over the latest window.
