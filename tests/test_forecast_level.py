@@ -55,3 +55,24 @@ def test_forecast_intervals_widen_with_horizon(wandering):
     last = np.log(data.y[:, -4:].mean(axis=1))
     first_year = np.log(np.median(draws[:, :, :4], axis=0).mean(axis=1))
     assert np.abs(first_year - last).max() < 0.15
+
+
+def test_a_jumping_level_is_recovered_with_student_t_steps():
+    """Levels that mostly creep but now and then jump: Student-t steps (4 degrees of freedom, scale 0.04)."""
+    rng = np.random.default_rng(11)
+    scale = 0.04
+    periods = pd.date_range("2012-04-01", periods=32, freq="QS-APR")
+    keys = pd.DataFrame({"area": [a for a in "ABCD" for _ in range(2)], "category": ["Burglary", "Robbery"] * 4})
+    x = np.cumsum(scale * rng.standard_t(4, (len(keys), len(periods))), axis=1)
+    mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + x - x[:, :1])
+    data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
+    cfg = negbin.ModelConfig(series_level_walk=True, level_walk_df=4, fourier_order=0)
+    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
+    sd = fitted.draws("level_sd").ravel()
+    assert np.quantile(sd, 0.025) < scale < np.quantile(sd, 0.975)
+    assert negbin.diagnostics(fitted).divergences == 0
+    # Forecast steps are Student-t too: the log-count spread a year on has heavier tails than a Normal's.
+    _, draws = fitted.forecast(pd.Timestamp("2021-01-01"), seed=2, max_draws=600)
+    z = np.log1p(draws[:, :, -1]) - np.log1p(draws[:, :, -1]).mean(axis=0)
+    kurtosis = (z**4).mean(axis=0) / (z**2).mean(axis=0) ** 2
+    assert np.median(kurtosis) > 3.2

@@ -31,9 +31,12 @@ every area x category series.
 **Wandering level** (``series_level_walk``). Recorded counts drift away
 from any smooth trend -- recording practice, local operations, a force's
 reorganisation -- and the drift persists. With this option each series' log
-level also follows a random walk, ``walk[s, t] = walk[s, t-1] +
+level also follows a random walk from zero, ``walk[s, t] = walk[s, t-1] +
 level_sd[c] * e[s, t]`` with ``e ~ Normal(0, 1)`` (non-centred), whose
 innovation sd is learnt per category (HalfNormal(0.1) prior, per period).
+With ``level_walk_df`` the innovations are Student-t with those degrees of
+freedom instead: a series' level mostly creeps but now and then jumps (a
+recording change, a reorganisation), and forecasts allow for such jumps.
 The trend then describes where a category and area are heading; the walk
 where each series has got to.
 
@@ -82,6 +85,7 @@ class ModelConfig:
     history_years: float | None = None
     series_dispersion: bool = False
     series_level_walk: bool = False
+    level_walk_df: float | None = None
     trend_damping: float = 1.0
     fourier_order: int = 3
     shocks: list[Shock] = field(default_factory=list)
@@ -97,6 +101,7 @@ class ModelConfig:
             history_years=params.history_years,
             series_dispersion=params.series_dispersion,
             series_level_walk=params.series_level_walk,
+            level_walk_df=params.level_walk_df,
             trend_damping=params.trend_damping,
             fourier_order=params.fourier_order,
             shocks=[Shock(s.name, s.start, s.end) for s in params.shocks],
@@ -212,7 +217,9 @@ class Fitted:
         if H and self.config.series_level_walk:
             # Each series' level keeps wandering from where it had got to, with the draw's innovation sd.
             sd = self.draws("level_sd", pick)[:, self.cat_idx]  # (D, S)
-            steps = sd[:, :, None] * rng.standard_normal(log_mu.shape)
+            df = self.config.level_walk_df
+            shocks = rng.standard_normal(log_mu.shape) if df is None else rng.standard_t(df, log_mu.shape)
+            steps = sd[:, :, None] * shocks
             log_mu = log_mu + self.draws("level_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
         if self.config.series_dispersion:
             alpha = self.draws("alpha_series", pick)[:, :, None]
@@ -302,6 +309,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
     coords = {
         "series": np.arange(len(data.keys)), "area": areas, "category": categories, "segment": np.arange(len(edges)),
         "fourier": np.arange(F.shape[1]), "shock": [s.name for s in config.shocks], "period": np.arange(len(periods)),
+        "step": np.arange(1, len(periods)),
     }
     with pm.Model(coords=coords):
         level = pm.Normal("level", center, 1.0, dims="series")
@@ -327,10 +335,14 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
             shock_cat = pm.Normal("shock_cat", 0.0, 0.5, dims=("category", "shock"))
             log_mu = log_mu + pt.dot(shock_cat[ci], X.T)
         if config.series_level_walk:
-            # x[s, t] = x[s, t-1] + level_sd[c] e[s, t], non-centred: the innovations e are the free variables.
+            # x[s, 0] = 0, x[s, t] = x[s, t-1] + level_sd[c] e[s, t], non-centred: the innovations e are the free
+            # variables. The walk starts at zero so that it and the series' level do not trade off.
             level_sd = pm.HalfNormal("level_sd", 0.1, dims="category")
-            level_z = pm.Normal("level_z", 0.0, 1.0, dims=("series", "period"))
-            walk = level_sd[ci][:, None] * pt.cumsum(level_z, axis=1)
+            if config.level_walk_df is None:
+                level_z = pm.Normal("level_z", 0.0, 1.0, dims=("series", "step"))
+            else:
+                level_z = pm.StudentT("level_z", nu=config.level_walk_df, mu=0.0, sigma=1.0, dims=("series", "step"))
+            walk = level_sd[ci][:, None] * pt.concatenate([pt.zeros((len(data.keys), 1)), pt.cumsum(level_z, axis=1)], axis=1)
             pm.Deterministic("level_walk_last", walk[:, -1], dims="series")
             log_mu = log_mu + walk
         alpha = pm.LogNormal("alpha", np.log(30.0), 1.5, dims="category")
