@@ -8,7 +8,7 @@ import pytest
 
 from workbench.models import negbin
 from workbench.models.series import SeriesSet
-from workbench.params import SamplerSection
+from workbench.params import ForecastModelParams, SamplerSection
 
 SD = 0.06  # the simulated level's innovation sd a quarter
 
@@ -76,3 +76,9 @@ def test_a_jumping_level_is_recovered_with_student_t_steps():
     z = np.log1p(draws[:, :, -1]) - np.log1p(draws[:, :, -1]).mean(axis=0)
     kurtosis = (z**4).mean(axis=0) / (z**2).mean(axis=0) ** 2
     assert np.median(kurtosis) > 3.2
+
+
+def test_student_t_steps_without_the_walk_are_an_error_naming_the_fix():
+    with pytest.raises(ValueError, match="series_level_walk is false.*set series_level_walk: true"):
+        ForecastModelParams(level_walk_df=4)
+    assert ForecastModelParams(series_level_walk=True, level_walk_df=4).level_walk_df == 4

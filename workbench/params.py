@@ -220,6 +220,13 @@ class ForecastModelParams(Strict):
     shocks: list[ShockParams] = Field(default_factory=lambda: [ShockParams(**s) for s in DEFAULT_SHOCKS])
     forecast_draws: int = Field(1000, ge=10, le=10000, description="posterior predictive draws kept")
 
+    @model_validator(mode="after")
+    def _walk(self) -> "ForecastModelParams":
+        if self.level_walk_df is not None and not self.series_level_walk:
+            raise ValueError("level_walk_df shapes the random-walk level's steps, but series_level_walk is false: "
+                             "set series_level_walk: true, or remove level_walk_df")
+        return self
+
 
 class GoalTrackingParams(Strict):
     """Parameters of ``10-goal-tracking``: the goal, the measures and the models."""

@@ -218,8 +218,8 @@ class Fitted:
             # Each series' level keeps wandering from where it had got to, with the draw's innovation sd.
             sd = self.draws("level_sd", pick)[:, self.cat_idx]  # (D, S)
             df = self.config.level_walk_df
-            shocks = rng.standard_normal(log_mu.shape) if df is None else rng.standard_t(df, log_mu.shape)
-            steps = sd[:, :, None] * shocks
+            e = rng.standard_normal(log_mu.shape) if df is None else rng.standard_t(df, log_mu.shape)
+            steps = sd[:, :, None] * e
             log_mu = log_mu + self.draws("level_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
         if self.config.series_dispersion:
             alpha = self.draws("alpha_series", pick)[:, :, None]
