@@ -82,3 +82,52 @@ def test_student_t_steps_without_the_walk_are_an_error_naming_the_fix():
     with pytest.raises(ValueError, match="series_level_walk is false.*set series_level_walk: true"):
         ForecastModelParams(level_walk_df=4)
     assert ForecastModelParams(series_level_walk=True, level_walk_df=4).level_walk_df == 4
+
+
+def test_a_category_wide_wander_is_recovered_and_moves_its_series_together():
+    """Every area's series of a category share one random-walk level (sd 0.05 a quarter); areas add only noise."""
+    rng = np.random.default_rng(7)
+    sd_cat = 0.05
+    periods = pd.date_range("2012-04-01", periods=32, freq="QS-APR")
+    keys = pd.DataFrame({"area": [a for a in "ABCDEF" for _ in range(2)], "category": ["Burglary", "Robbery"] * 6})
+    walk = np.cumsum(sd_cat * rng.standard_normal((2, len(periods))), axis=1)
+    walk -= walk[:, :1]
+    ci = (keys["category"] == "Robbery").to_numpy().astype(int)
+    mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[ci])
+    data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
+    cfg = negbin.ModelConfig(category_level_walk=True, fourier_order=0)
+    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
+    sd = fitted.draws("category_walk_sd").ravel()
+    assert np.quantile(sd, 0.025) < sd_cat < np.quantile(sd, 0.975)
+    assert negbin.diagnostics(fitted).divergences == 0
+    # The forecast starts from where each series had got to.
+    _, draws = fitted.forecast(pd.Timestamp("2021-01-01"), seed=2, max_draws=600)
+    first = np.log(np.median(draws[:, :, 0], axis=0))
+    assert np.abs(first - np.log(mu[:, -1])).max() < 0.15
+    # Two years on, series of one category move together; series of different categories do not.
+    z = np.log1p(draws[:, :, -1])
+    corr = np.corrcoef(z.T)
+    same = [corr[i, j] for i in range(len(keys)) for j in range(i) if ci[i] == ci[j]]
+    other = [corr[i, j] for i in range(len(keys)) for j in range(i) if ci[i] != ci[j]]
+    assert np.mean(same) > 0.3
+    assert abs(np.mean(other)) < 0.1
+
+
+def test_residual_projection_removes_the_design_and_keeps_the_rest():
+    t = np.arange(20.0)
+    basis = np.column_stack([np.ones(20), t, 2 * t])  # a collinear column is dropped, not an error
+    P = negbin.residual_projection(basis)
+    assert np.allclose(P @ basis, 0.0)
+    assert np.allclose(P @ P, P) and np.allclose(P, P.T)
+    wiggle = np.sin(t)
+    resid = P @ wiggle
+    assert np.allclose(resid, wiggle - np.polyval(np.polyfit(t, wiggle, 1), t))
+
+
+def test_two_walks_of_one_series_each_are_an_error_naming_the_fix():
+    periods = pd.date_range("2012-04-01", periods=16, freq="QS-APR")
+    keys = pd.DataFrame({"area": ["A", "A"], "category": ["Burglary", "Robbery"]})
+    data = SeriesSet(periods, "Q", keys, np.full((2, 16), 50.0))
+    cfg = negbin.ModelConfig(category_level_walk=True, series_level_walk=True)
+    with pytest.raises(ValueError, match="same walk when each category has one series.*set one of them to false"):
+        negbin.fit(data, cfg, SamplerSection(draws=10, tune=10, chains=1, cores=1), seed=1)

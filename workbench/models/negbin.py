@@ -7,6 +7,7 @@ For series s = (area a, category c) and period t::
                  + season_cat[c] . fourier(t)                          # yearly seasonality
                  + sum_j shock_cat[c, j] * in_shock_j(t)               # known breaks (COVID, recording changes)
                  + walk[s, t]                                          # optional: the series' own wandering level
+                 + walk_cat[c, t]                                      # optional: the category's, shared by its series
     y[s, t] ~ NegativeBinomial(mu[s, t], alpha_cat[c])
 
 The trend is piecewise linear in time: the history is cut into segments at
@@ -39,6 +40,17 @@ freedom instead: a series' level mostly creeps but now and then jumps (a
 recording change, a reorganisation), and forecasts allow for such jumps.
 The trend then describes where a category and area are heading; the walk
 where each series has got to.
+
+**Category-wide wandering level** (``category_level_walk``). Some shifts hit
+every series of a category at once -- a national change in how an offence is
+recorded. With this option each category also has a random-walk log level
+from zero (Normal steps, innovation sd learnt per category, HalfNormal(0.05)
+prior), shared by all its series. The model keeps only the part of that walk
+that the level, trend, seasonality and shocks cannot describe (its residual
+after least squares on their design), so walk and trend do not trade off;
+forecasts carry it on from where it had got to, so a category's
+series move together and the uncertainty of the total is not diluted by
+averaging over independent series walks.
 
 **Forecasts** are posterior predictive draws: for each posterior draw the
 trend carries on with the last segment's slope, bends again in the future at
@@ -86,6 +98,7 @@ class ModelConfig:
     series_dispersion: bool = False
     series_level_walk: bool = False
     level_walk_df: float | None = None
+    category_level_walk: bool = False
     trend_damping: float = 1.0
     fourier_order: int = 3
     shocks: list[Shock] = field(default_factory=list)
@@ -102,6 +115,7 @@ class ModelConfig:
             series_dispersion=params.series_dispersion,
             series_level_walk=params.series_level_walk,
             level_walk_df=params.level_walk_df,
+            category_level_walk=params.category_level_walk,
             trend_damping=params.trend_damping,
             fourier_order=params.fourier_order,
             shocks=[Shock(s.name, s.start, s.end) for s in params.shocks],
@@ -221,6 +235,12 @@ class Fitted:
             e = rng.standard_normal(log_mu.shape) if df is None else rng.standard_t(df, log_mu.shape)
             steps = sd[:, :, None] * e
             log_mu = log_mu + self.draws("level_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
+        if H and self.config.category_level_walk:
+            # The category's shared level keeps wandering too: one path per category, felt by all its series.
+            sd = self.draws("category_walk_sd", pick)  # (D, C)
+            steps = sd[:, :, None] * rng.standard_normal((*sd.shape, H))
+            path = self.draws("category_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
+            log_mu = log_mu + path[:, self.cat_idx, :]
         if self.config.series_dispersion:
             alpha = self.draws("alpha_series", pick)[:, :, None]
         else:
@@ -269,6 +289,13 @@ def future_bends(rng: np.random.Generator, slopes: np.ndarray, rate: float, ahea
     return out
 
 
+def residual_projection(basis: np.ndarray) -> np.ndarray:
+    """The (T, T) matrix that takes a path over T periods to its residual after least squares on ``basis`` (T, p)."""
+    u, sv, _ = np.linalg.svd(basis, full_matrices=False)
+    u = u[:, sv > sv.max() * 1e-10]  # an orthonormal basis of the design's column space (collinear columns dropped)
+    return np.eye(basis.shape[0]) - u @ u.T
+
+
 def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int) -> Fitted:
     """Fit the pooled Negative Binomial model to every series of ``data``."""
     import time
@@ -288,6 +315,9 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
     covered = ~np.isnan(data.y).all(axis=0)
     if np.isnan(data.y[:, covered]).any():
         raise ValueError("a series has missing periods where others do not; the panel should be complete")
+    if config.category_level_walk and config.series_level_walk and len(categories) == len(data.keys):
+        raise ValueError("model.category_level_walk and model.series_level_walk are the same walk when each category "
+                         "has one series (one area, or series_by: category): set one of them to false")
     if config.history_years is not None:
         recent = data.periods > data.periods[-1] - pd.DateOffset(months=round(12 * config.history_years))
         covered = covered & recent
@@ -345,6 +375,17 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
             walk = level_sd[ci][:, None] * pt.concatenate([pt.zeros((len(data.keys), 1)), pt.cumsum(level_z, axis=1)], axis=1)
             pm.Deterministic("level_walk_last", walk[:, -1], dims="series")
             log_mu = log_mu + walk
+        if config.category_level_walk:
+            # A category-wide random-walk level from zero, shared by the category's series: a shift in how a
+            # category is recorded everywhere at once. Non-centred; innovation sd learnt per category.
+            cat_sd = pm.HalfNormal("category_walk_sd", 0.05, dims="category")
+            cat_z = pm.Normal("category_walk_z", 0.0, 1.0, dims=("category", "step"))
+            raw = cat_sd[:, None] * pt.concatenate([pt.zeros((len(categories), 1)), pt.cumsum(cat_z, axis=1)], axis=1)
+            # Only the part of the walk that the level, trend, seasonality and shocks cannot describe: without this
+            # the walk's tilt and the category's slopes trade off, and the sampler crawls along that ridge.
+            cat_walk = pt.dot(raw, residual_projection(np.column_stack([np.ones(len(periods)), dur, F, X])))
+            pm.Deterministic("category_walk_last", cat_walk[:, -1], dims="category")
+            log_mu = log_mu + cat_walk[ci]
         alpha = pm.LogNormal("alpha", np.log(30.0), 1.5, dims="category")
         if config.series_dispersion:
             alpha_sd = pm.HalfNormal("alpha_sd", 0.5)
@@ -392,6 +433,7 @@ class Diagnostics:
 
 def diagnostics(fitted: Fitted) -> Diagnostics:
     """r-hat, bulk ESS and divergences over the model's free parameters."""
-    names = ("level", "slope_cat", "slope_area", "slope_series", "season_cat", "shock_cat", "alpha", "alpha_sd", "level_sd")
+    names = ("level", "slope_cat", "slope_area", "slope_series", "season_cat", "shock_cat", "alpha", "alpha_sd", "level_sd",
+             "category_walk_sd")
     max_rhat, min_ess, div = convergence(fitted.idata, names)
     return Diagnostics(max_rhat, min_ess, div, fitted.n_draws, int(fitted.idata["posterior"].sizes["chain"]))
