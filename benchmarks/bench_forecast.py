@@ -4,6 +4,7 @@ Usage:
     .venv/bin/python benchmarks/bench_forecast.py                          # both, as below
     .venv/bin/python benchmarks/bench_forecast.py backtest [PARAMS.yaml]   # default params/backtest-homeoffice.yaml
     .venv/bin/python benchmarks/bench_forecast.py speed [--draws N]        # pooled model on the Essex demo panel
+    .venv/bin/python benchmarks/bench_forecast.py calibration [--replicates N] [--draws N]
 
 ``backtest`` runs the ``90-backtest`` settings of a params file (its data,
 origins, horizons and sampler) and prints one table: MASE, scaled CRPS and the
@@ -16,6 +17,12 @@ intervals 91-98%).
 categories (monthly, April 2015 to December 2025) twice -- the first run warms
 the compile cache -- forecasts to March 2028, and prints the times and the
 sampler diagnostics; then Prophet on the same 182 series.
+
+``calibration`` simulates panels from the forecaster's own process (trend,
+seasonality, a random-walk level per series and per category, Negative
+Binomial counts) with known parameters, fits the first 32 quarters, forecasts
+the next 8 and prints how often the 80%, 90% and 95% intervals covered the
+simulated truth.
 """
 
 from __future__ import annotations
@@ -105,6 +112,73 @@ def speed(draws: int) -> int:
     return 0
 
 
+def simulate_panel(rng, areas: int, categories: int, periods: int, walk_sd: float, category_walk_sd: float):
+    """Quarterly counts from the forecaster's own process with known parameters: (SeriesSet of all periods)."""
+    import numpy as np
+
+    from workbench.models.series import SeriesSet
+
+    idx = pd.date_range("2010-04-01", periods=periods, freq="QS-APR")
+    keys = pd.DataFrame({"area": [f"A{a:02d}" for a in range(areas) for _ in range(categories)],
+                         "category": [f"C{c}" for c in range(categories)] * areas})
+    ci = np.tile(np.arange(categories), areas)
+    t = np.arange(periods) / 4.0
+    slope = rng.normal(0, 0.05, categories)                       # annual log-rate change per category
+    season = rng.normal(0, 0.1, (categories, 2)) @ np.vstack([np.sin(2 * np.pi * t), np.cos(2 * np.pi * t)])
+    cat_walk = np.cumsum(category_walk_sd * rng.standard_normal((categories, periods)), axis=1)
+    walk = np.cumsum(walk_sd * rng.standard_normal((len(keys), periods)), axis=1)
+    level = np.log(rng.uniform(50, 800, len(keys)))
+    mu = np.exp(level[:, None] + slope[ci, None] * t[None, :] + season[ci] + cat_walk[ci] + walk)
+    alpha = 40.0
+    y = rng.poisson(rng.gamma(alpha, mu / alpha))
+    return SeriesSet(idx, "Q", keys, y.astype(float))
+
+
+def calibration(replicates: int, draws: int) -> int:
+    """Interval coverage on simulated panels with known truth: do 80/90/95% intervals cover 80/90/95%?"""
+    import numpy as np
+
+    from workbench.models import negbin
+    from workbench.params import SamplerSection
+
+    areas, categories, history, ahead = 6, 3, 32, 8
+    cfg = negbin.ModelConfig(series_level_walk=True, category_level_walk=True, fourier_order=1, shocks=[])
+    sampler = SamplerSection(draws=draws, tune=draws, chains=2, cores=2)
+    probs = (0.80, 0.90, 0.95)
+    hits = {(w, p): [] for w in ("h1-4", "h5-8") for p in probs}
+    worst_rhat, started = 1.0, time.perf_counter()
+    print(f"{replicates} simulated panels: {areas} areas x {categories} categories, {history} quarters fitted, "
+          f"{ahead} forecast; series walk sd 0.03 and category walk sd 0.03 a quarter, NegBin alpha 40; "
+          f"2 chains x {draws} draws", flush=True)
+    for r in range(replicates):
+        rng = np.random.default_rng(np.random.SeedSequence(20241122, spawn_key=(r,)))
+        full = simulate_panel(rng, areas, categories, history + ahead, 0.03, 0.03)
+        train = full.truncate(full.periods[history - 1])
+        fitted = negbin.fit(train, cfg, sampler, seed=r)
+        worst_rhat = max(worst_rhat, negbin.diagnostics(fitted).max_rhat)
+        _, fc = fitted.forecast(full.periods[-1], seed=r, max_draws=1000)
+        actual = full.y[:, history:]
+        for p in probs:
+            lo, hi = np.quantile(fc, [(1 - p) / 2, (1 + p) / 2], axis=0)
+            inside = (actual >= lo) & (actual <= hi)
+            hits[("h1-4", p)].append(inside[:, :4].ravel())
+            hits[("h5-8", p)].append(inside[:, 4:].ravel())
+        print(f"  panel {r + 1}/{replicates} done ({time.perf_counter() - started:.0f} s)", flush=True)
+    rows = []
+    for (window, p), h in hits.items():
+        x = np.concatenate(h)
+        # Forecasts within a panel share their category's walk: the standard error comes from the spread
+        # of the panels' own coverages, not from treating every forecast as independent.
+        per_panel = np.array([v.mean() for v in h])
+        se = per_panel.std(ddof=1) / np.sqrt(len(h)) if len(h) > 1 else float("nan")
+        rows.append({"quarters ahead": window, "interval": f"{p:.0%}", "covered": f"{x.mean():.1%}",
+                     "+/- 2 se (between panels)": f"{2 * se:.1%}", "forecasts": len(x)})
+    print()
+    print(pd.DataFrame(rows).to_string(index=False))
+    print(f"\nworst r-hat over the fits {worst_rhat:.3f}; total {time.perf_counter() - started:.0f} s")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="what")
@@ -112,9 +186,14 @@ def main() -> int:
     b.add_argument("params", nargs="?", default=str(REPO / "params" / "backtest-homeoffice.yaml"))
     s = sub.add_parser("speed")
     s.add_argument("--draws", type=int, default=300)
+    c = sub.add_parser("calibration")
+    c.add_argument("--replicates", type=int, default=20)
+    c.add_argument("--draws", type=int, default=500)
     args = ap.parse_args()
-    if args.what is None:  # `make bench`: both
+    if args.what is None:  # `make bench`: speed and the backtest
         return speed(300) or backtest(str(REPO / "params" / "backtest-homeoffice.yaml"))
+    if args.what == "calibration":
+        return calibration(args.replicates, args.draws)
     return backtest(args.params) if args.what == "backtest" else speed(args.draws)
 
 
