@@ -68,8 +68,7 @@ def backtest(params_path: str) -> int:
         print()
         print(res.wall_times().round(1).to_string())
         print("\nby origin:")
-        by_origin = res.scores.set_index(["horizon", "origin", "model"])[["mase", "crps", "cover80", "cover95"]]
-        print(by_origin.sort_index().round(3).to_string())
+        print(res.by_origin().round(3).to_string())
     print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
     for h in p.horizons:
         t = table.xs(h, level="horizon")

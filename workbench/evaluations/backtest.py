@@ -100,6 +100,11 @@ class BacktestResult:
         )
         return agg
 
+    def by_origin(self) -> pd.DataFrame:
+        """Scores per horizon, origin and model (MASE, scaled CRPS, 80% and 95% coverage)."""
+        cols = ["mase", "crps", "cover80", "cover95"]
+        return self.scores.set_index(["horizon", "origin", "model"])[cols].sort_index()
+
     def wall_times(self) -> pd.Series:
         return self.seconds.groupby("model")["seconds"].sum().rename("seconds (all origins)")
 

@@ -289,6 +289,13 @@ def future_bends(rng: np.random.Generator, slopes: np.ndarray, rate: float, ahea
     return out
 
 
+def walk_from_zero(sd, z):
+    """A random walk per row that starts at zero: (N, T) from step sds (N,) and innovations z (N, T - 1) (PyTensor)."""
+    import pytensor.tensor as pt
+
+    return sd[:, None] * pt.concatenate([pt.zeros((z.shape[0], 1)), pt.cumsum(z, axis=1)], axis=1)
+
+
 def residual_projection(basis: np.ndarray) -> np.ndarray:
     """The (T, T) matrix that takes a path over T periods to its residual after least squares on ``basis`` (T, p)."""
     u, sv, _ = np.linalg.svd(basis, full_matrices=False)
@@ -372,7 +379,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
                 level_z = pm.Normal("level_z", 0.0, 1.0, dims=("series", "step"))
             else:
                 level_z = pm.StudentT("level_z", nu=config.level_walk_df, mu=0.0, sigma=1.0, dims=("series", "step"))
-            walk = level_sd[ci][:, None] * pt.concatenate([pt.zeros((len(data.keys), 1)), pt.cumsum(level_z, axis=1)], axis=1)
+            walk = walk_from_zero(level_sd[ci], level_z)
             pm.Deterministic("level_walk_last", walk[:, -1], dims="series")
             log_mu = log_mu + walk
         if config.category_level_walk:
@@ -380,7 +387,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
             # category is recorded everywhere at once. Non-centred; innovation sd learnt per category.
             cat_sd = pm.HalfNormal("category_walk_sd", 0.05, dims="category")
             cat_z = pm.Normal("category_walk_z", 0.0, 1.0, dims=("category", "step"))
-            raw = cat_sd[:, None] * pt.concatenate([pt.zeros((len(categories), 1)), pt.cumsum(cat_z, axis=1)], axis=1)
+            raw = walk_from_zero(cat_sd, cat_z)
             # Only the part of the walk that the level, trend, seasonality and shocks cannot describe: without this
             # the walk's tilt and the category's slopes trade off, and the sampler crawls along that ridge.
             cat_walk = pt.dot(raw, residual_projection(np.column_stack([np.ones(len(periods)), dur, F, X])))
