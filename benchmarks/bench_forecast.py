@@ -111,10 +111,15 @@ def speed(draws: int) -> int:
     return 0
 
 
-def simulate_panel(rng, areas: int, categories: int, periods: int, walk_sd: float, category_walk_sd: float):
-    """Quarterly counts from the forecaster's own process with known parameters: (SeriesSet of all periods)."""
+def simulate_panel(rng, areas: int, categories: int, periods: int, walk_sd: float, category_walk_sd: float,
+                   walk_df: float | None = None):
+    """Quarterly counts from the forecaster's own process with known parameters: (SeriesSet of all periods).
+
+    The random walks' steps are Normal, or Student-t with ``walk_df`` degrees of freedom (scaled by the sds).
+    """
     import numpy as np
 
+    from workbench.models.negbin import innovations
     from workbench.models.series import SeriesSet
 
     idx = pd.date_range("2010-04-01", periods=periods, freq="QS-APR")
@@ -124,8 +129,8 @@ def simulate_panel(rng, areas: int, categories: int, periods: int, walk_sd: floa
     t = np.arange(periods) / 4.0
     slope = rng.normal(0, 0.05, categories)                       # annual log-rate change per category
     season = rng.normal(0, 0.1, (categories, 2)) @ np.vstack([np.sin(2 * np.pi * t), np.cos(2 * np.pi * t)])
-    cat_walk = np.cumsum(category_walk_sd * rng.standard_normal((categories, periods)), axis=1)
-    walk = np.cumsum(walk_sd * rng.standard_normal((len(keys), periods)), axis=1)
+    cat_walk = np.cumsum(category_walk_sd * innovations(rng, walk_df, (categories, periods)), axis=1)
+    walk = np.cumsum(walk_sd * innovations(rng, walk_df, (len(keys), periods)), axis=1)
     level = np.log(rng.uniform(50, 800, len(keys)))
     mu = np.exp(level[:, None] + slope[ci, None] * t[None, :] + season[ci] + cat_walk[ci] + walk)
     alpha = 40.0
@@ -133,7 +138,7 @@ def simulate_panel(rng, areas: int, categories: int, periods: int, walk_sd: floa
     return SeriesSet(idx, "Q", keys, y.astype(float))
 
 
-def calibration(replicates: int, draws: int) -> int:
+def calibration(replicates: int, draws: int, walk_df: float | None = None) -> int:
     """Interval coverage on simulated panels with known truth: do 80/90/95% intervals cover 80/90/95%?"""
     import numpy as np
 
@@ -141,17 +146,19 @@ def calibration(replicates: int, draws: int) -> int:
     from workbench.params import SamplerSection
 
     areas, categories, history, ahead = 6, 3, 32, 8
-    cfg = negbin.ModelConfig(series_level_walk=True, category_level_walk=True, fourier_order=1, shocks=[])
+    cfg = negbin.ModelConfig(series_level_walk=True, category_level_walk=True, level_walk_df=walk_df,
+                             category_walk_df=walk_df, fourier_order=1, shocks=[])
     sampler = SamplerSection(draws=draws, tune=draws, chains=2, cores=2)
     probs = (0.80, 0.90, 0.95)
     hits = {(w, p): [] for w in ("h1-4", "h5-8") for p in probs}
     worst_rhat, started = 1.0, time.perf_counter()
     print(f"{replicates} simulated panels: {areas} areas x {categories} categories, {history} quarters fitted, "
-          f"{ahead} forecast; series walk sd 0.03 and category walk sd 0.03 a quarter, NegBin alpha 40; "
+          f"{ahead} forecast; series walk sd 0.03 and category walk sd 0.03 a quarter"
+          f"{'' if walk_df is None else f' (Student-t steps, {walk_df:g} df, fitted as such)'}, NegBin alpha 40; "
           f"2 chains x {draws} draws", flush=True)
     for r in range(replicates):
         rng = np.random.default_rng(np.random.SeedSequence(20241122, spawn_key=(r,)))
-        full = simulate_panel(rng, areas, categories, history + ahead, 0.03, 0.03)
+        full = simulate_panel(rng, areas, categories, history + ahead, 0.03, 0.03, walk_df)
         train = full.truncate(full.periods[history - 1])
         fitted = negbin.fit(train, cfg, sampler, seed=r)
         worst_rhat = max(worst_rhat, negbin.diagnostics(fitted).max_rhat)
@@ -188,11 +195,13 @@ def main() -> int:
     c = sub.add_parser("calibration")
     c.add_argument("--replicates", type=int, default=20)
     c.add_argument("--draws", type=int, default=500)
+    c.add_argument("--walk-df", type=float, default=None,
+                   help="simulate and fit Student-t walk steps with these degrees of freedom (default: Normal steps)")
     args = ap.parse_args()
     if args.what is None:  # `make bench`: speed and the backtest
         return speed(300) or backtest(str(REPO / "params" / "backtest-homeoffice.yaml"))
     if args.what == "calibration":
-        return calibration(args.replicates, args.draws)
+        return calibration(args.replicates, args.draws, args.walk_df)
     return backtest(args.params) if args.what == "backtest" else speed(args.draws)
 
 

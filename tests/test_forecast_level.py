@@ -113,6 +113,36 @@ def test_a_category_wide_wander_is_recovered_and_moves_its_series_together():
     assert abs(np.mean(other)) < 0.1
 
 
+def test_a_jumping_category_is_recovered_with_student_t_steps():
+    """Every area's series of a category share a level that mostly creeps but now and then jumps (t, 4 df)."""
+    rng = np.random.default_rng(19)
+    scale = 0.04
+    periods = pd.date_range("2012-04-01", periods=32, freq="QS-APR")
+    keys = pd.DataFrame({"area": [a for a in "ABCDEF" for _ in range(2)], "category": ["Burglary", "Robbery"] * 6})
+    walk = np.cumsum(scale * rng.standard_t(4, (2, len(periods))), axis=1)
+    walk -= walk[:, :1]
+    ci = (keys["category"] == "Robbery").to_numpy().astype(int)
+    mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[ci])
+    data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
+    cfg = negbin.ModelConfig(category_level_walk=True, category_walk_df=4, fourier_order=0)
+    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
+    sd = fitted.draws("category_walk_sd").ravel()
+    assert np.quantile(sd, 0.025) < scale < np.quantile(sd, 0.975)
+    assert negbin.diagnostics(fitted).divergences == 0
+    # Forecast steps are Student-t too: a category's total two years on has heavier tails than a Normal's.
+    _, draws = fitted.forecast(pd.Timestamp("2021-01-01"), seed=2, max_draws=600)
+    totals = np.log(np.stack([draws[:, ci == c, -1].sum(axis=1) for c in (0, 1)], axis=1))
+    z = totals - totals.mean(axis=0)
+    kurtosis = (z**4).mean(axis=0) / (z**2).mean(axis=0) ** 2
+    assert kurtosis.min() > 3.2
+
+
+def test_student_t_category_steps_without_the_category_walk_are_an_error_naming_the_fix():
+    with pytest.raises(ValueError, match="category_level_walk is false.*set category_level_walk: true"):
+        ForecastModelParams(category_walk_df=4)
+    assert ForecastModelParams(category_level_walk=True, category_walk_df=4).category_walk_df == 4
+
+
 def test_residual_projection_removes_the_design_and_keeps_the_rest():
     t = np.arange(20.0)
     basis = np.column_stack([np.ones(20), t, 2 * t])  # a collinear column is dropped, not an error

@@ -215,6 +215,7 @@ class ForecastModelParams(Strict):
     series_level_walk: bool = Field(False, description="each series' log level wanders about its trend as a random walk (innovation sd learnt per category), and keeps wandering in forecasts")
     level_walk_df: float | None = Field(None, gt=1, le=100, description="with series_level_walk: Student-t degrees of freedom of the walk's steps, so a level can jump now and then (null = Normal steps)")
     category_level_walk: bool = Field(False, description="each category's log level wanders as a random walk shared by all its series (innovation sd learnt per category), and keeps wandering in forecasts")
+    category_walk_df: float | None = Field(None, gt=1, le=100, description="with category_level_walk: Student-t degrees of freedom of that walk's steps, so a category can jump everywhere at once now and then (null = Normal steps)")
     trend_damping: float = Field(1.0, gt=0, le=1, description="share of the trend's slope kept per year ahead in forecasts (1 = the last slope carries on undamped)")
     history_years: float | None = Field(None, gt=2, le=100, description="fit only the last N years of history (null = all)")
     fourier_order: int = Field(3, ge=0, le=6, description="yearly Fourier terms (pairs)")
@@ -226,6 +227,9 @@ class ForecastModelParams(Strict):
         if self.level_walk_df is not None and not self.series_level_walk:
             raise ValueError("level_walk_df shapes the random-walk level's steps, but series_level_walk is false: "
                              "set series_level_walk: true, or remove level_walk_df")
+        if self.category_walk_df is not None and not self.category_level_walk:
+            raise ValueError("category_walk_df shapes the category-wide walk's steps, but category_level_walk is false: "
+                             "set category_level_walk: true, or remove category_walk_df")
         return self
 
 

@@ -45,7 +45,8 @@ where each series has got to.
 every series of a category at once -- a national change in how an offence is
 recorded. With this option each category also has a random-walk log level
 from zero (Normal steps, innovation sd learnt per category, HalfNormal(0.05)
-prior), shared by all its series. The model keeps only the part of that walk
+prior), shared by all its series; with ``category_walk_df`` its steps are
+Student-t, so a category can jump everywhere at once now and then. The model keeps only the part of that walk
 that the level, trend, seasonality and shocks cannot describe (its residual
 after least squares on their design), so walk and trend do not trade off;
 forecasts carry it on from where it had got to, so a category's
@@ -99,6 +100,7 @@ class ModelConfig:
     series_level_walk: bool = False
     level_walk_df: float | None = None
     category_level_walk: bool = False
+    category_walk_df: float | None = None
     trend_damping: float = 1.0
     fourier_order: int = 3
     shocks: list[Shock] = field(default_factory=list)
@@ -116,6 +118,7 @@ class ModelConfig:
             series_level_walk=params.series_level_walk,
             level_walk_df=params.level_walk_df,
             category_level_walk=params.category_level_walk,
+            category_walk_df=params.category_walk_df,
             trend_damping=params.trend_damping,
             fourier_order=params.fourier_order,
             shocks=[Shock(s.name, s.start, s.end) for s in params.shocks],
@@ -231,14 +234,12 @@ class Fitted:
         if H and self.config.series_level_walk:
             # Each series' level keeps wandering from where it had got to, with the draw's innovation sd.
             sd = self.draws("level_sd", pick)[:, self.cat_idx]  # (D, S)
-            df = self.config.level_walk_df
-            e = rng.standard_normal(log_mu.shape) if df is None else rng.standard_t(df, log_mu.shape)
-            steps = sd[:, :, None] * e
+            steps = sd[:, :, None] * innovations(rng, self.config.level_walk_df, log_mu.shape)
             log_mu = log_mu + self.draws("level_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
         if H and self.config.category_level_walk:
             # The category's shared level keeps wandering too: one path per category, felt by all its series.
             sd = self.draws("category_walk_sd", pick)  # (D, C)
-            steps = sd[:, :, None] * rng.standard_normal((*sd.shape, H))
+            steps = sd[:, :, None] * innovations(rng, self.config.category_walk_df, (*sd.shape, H))
             path = self.draws("category_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
             log_mu = log_mu + path[:, self.cat_idx, :]
         if self.config.series_dispersion:
@@ -287,6 +288,20 @@ def future_bends(rng: np.random.Generator, slopes: np.ndarray, rate: float, ahea
             at_clock = np.interp(at, np.r_[0.0, ahead], np.r_[0.0, clock])
             out[d] = delta @ np.maximum(0.0, clock[None, :] - at_clock[:, None])
     return out
+
+
+def innovations(rng: np.random.Generator, df: float | None, shape: tuple[int, ...]) -> np.ndarray:
+    """Unit-scale random-walk innovations: Normal, or Student-t with ``df`` degrees of freedom."""
+    return rng.standard_normal(shape) if df is None else rng.standard_t(df, shape)
+
+
+def walk_innovations(name: str, df: float | None, dims: tuple[str, str]):
+    """The non-centred innovations of a random walk (PyMC): Normal(0, 1), or Student-t(df) at unit scale."""
+    import pymc as pm
+
+    if df is None:
+        return pm.Normal(name, 0.0, 1.0, dims=dims)
+    return pm.StudentT(name, nu=df, mu=0.0, sigma=1.0, dims=dims)
 
 
 def walk_from_zero(sd, z):
@@ -375,10 +390,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
             # x[s, 0] = 0, x[s, t] = x[s, t-1] + level_sd[c] e[s, t], non-centred: the innovations e are the free
             # variables. The walk starts at zero so that it and the series' level do not trade off.
             level_sd = pm.HalfNormal("level_sd", 0.1, dims="category")
-            if config.level_walk_df is None:
-                level_z = pm.Normal("level_z", 0.0, 1.0, dims=("series", "step"))
-            else:
-                level_z = pm.StudentT("level_z", nu=config.level_walk_df, mu=0.0, sigma=1.0, dims=("series", "step"))
+            level_z = walk_innovations("level_z", config.level_walk_df, ("series", "step"))
             walk = walk_from_zero(level_sd[ci], level_z)
             pm.Deterministic("level_walk_last", walk[:, -1], dims="series")
             log_mu = log_mu + walk
@@ -386,7 +398,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
             # A category-wide random-walk level from zero, shared by the category's series: a shift in how a
             # category is recorded everywhere at once. Non-centred; innovation sd learnt per category.
             cat_sd = pm.HalfNormal("category_walk_sd", 0.05, dims="category")
-            cat_z = pm.Normal("category_walk_z", 0.0, 1.0, dims=("category", "step"))
+            cat_z = walk_innovations("category_walk_z", config.category_walk_df, ("category", "step"))
             raw = walk_from_zero(cat_sd, cat_z)
             # Only the part of the walk that the level, trend, seasonality and shocks cannot describe: without this
             # the walk's tilt and the category's slopes trade off, and the sampler crawls along that ridge.
