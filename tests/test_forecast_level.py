@@ -13,6 +13,21 @@ from workbench.params import ForecastModelParams, SamplerSection
 SD = 0.06  # the simulated level's innovation sd a quarter
 
 
+def fit_recovering(data: SeriesSet, cfg: negbin.ModelConfig, var: str, truth: float):
+    """Fit ``cfg`` to ``data`` and check that the 95% interval of the step scale ``var`` covers ``truth``."""
+    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
+    sd = fitted.draws(var).ravel()
+    assert np.quantile(sd, 0.025) < truth < np.quantile(sd, 0.975)
+    assert negbin.diagnostics(fitted).divergences == 0
+    return fitted
+
+
+def kurtosis(z: np.ndarray) -> np.ndarray:
+    """Sample kurtosis of each column of draws (3 for a Normal)."""
+    z = z - z.mean(axis=0)
+    return (z**4).mean(axis=0) / (z**2).mean(axis=0) ** 2
+
+
 def test_damped_years():
     ahead = np.array([0.0, 0.5, 1.0, 2.0, 10.0])
     assert np.array_equal(negbin.damped_years(ahead, 1.0), ahead)
@@ -67,15 +82,10 @@ def test_a_jumping_level_is_recovered_with_student_t_steps():
     mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + x - x[:, :1])
     data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
     cfg = negbin.ModelConfig(series_level_walk=True, level_walk_df=4, fourier_order=0)
-    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
-    sd = fitted.draws("level_sd").ravel()
-    assert np.quantile(sd, 0.025) < scale < np.quantile(sd, 0.975)
-    assert negbin.diagnostics(fitted).divergences == 0
+    fitted = fit_recovering(data, cfg, "level_sd", scale)
     # Forecast steps are Student-t too: the log-count spread a year on has heavier tails than a Normal's.
     _, draws = fitted.forecast(pd.Timestamp("2021-01-01"), seed=2, max_draws=600)
-    z = np.log1p(draws[:, :, -1]) - np.log1p(draws[:, :, -1]).mean(axis=0)
-    kurtosis = (z**4).mean(axis=0) / (z**2).mean(axis=0) ** 2
-    assert np.median(kurtosis) > 3.2
+    assert np.median(kurtosis(np.log1p(draws[:, :, -1]))) > 3.2
 
 
 def test_student_t_steps_without_the_walk_are_an_error_naming_the_fix():
@@ -96,10 +106,7 @@ def test_a_category_wide_wander_is_recovered_and_moves_its_series_together():
     mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[ci])
     data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
     cfg = negbin.ModelConfig(category_level_walk=True, fourier_order=0)
-    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
-    sd = fitted.draws("category_walk_sd").ravel()
-    assert np.quantile(sd, 0.025) < sd_cat < np.quantile(sd, 0.975)
-    assert negbin.diagnostics(fitted).divergences == 0
+    fitted = fit_recovering(data, cfg, "category_walk_sd", sd_cat)
     # The forecast starts from where each series had got to.
     _, draws = fitted.forecast(pd.Timestamp("2021-01-01"), seed=2, max_draws=600)
     first = np.log(np.median(draws[:, :, 0], axis=0))
@@ -125,16 +132,11 @@ def test_a_jumping_category_is_recovered_with_student_t_steps():
     mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[ci])
     data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
     cfg = negbin.ModelConfig(category_level_walk=True, category_walk_df=4, fourier_order=0)
-    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
-    sd = fitted.draws("category_walk_sd").ravel()
-    assert np.quantile(sd, 0.025) < scale < np.quantile(sd, 0.975)
-    assert negbin.diagnostics(fitted).divergences == 0
+    fitted = fit_recovering(data, cfg, "category_walk_sd", scale)
     # Forecast steps are Student-t too: a category's total two years on has heavier tails than a Normal's.
     _, draws = fitted.forecast(pd.Timestamp("2021-01-01"), seed=2, max_draws=600)
     totals = np.log(np.stack([draws[:, ci == c, -1].sum(axis=1) for c in (0, 1)], axis=1))
-    z = totals - totals.mean(axis=0)
-    kurtosis = (z**4).mean(axis=0) / (z**2).mean(axis=0) ** 2
-    assert kurtosis.min() > 3.2
+    assert kurtosis(totals).min() > 3.2
 
 
 def test_student_t_category_steps_without_the_category_walk_are_an_error_naming_the_fix():
