@@ -28,6 +28,15 @@ def kurtosis(z: np.ndarray) -> np.ndarray:
     return (z**4).mean(axis=0) / (z**2).mean(axis=0) ** 2
 
 
+def shared_walk_panel(rng: np.random.Generator, walk: np.ndarray):
+    """6 areas x 2 categories, quarterly: each category's series share its log-level path ``walk`` (2, T), from zero."""
+    periods = pd.date_range("2012-04-01", periods=walk.shape[1], freq="QS-APR")
+    keys = pd.DataFrame({"area": [a for a in "ABCDEF" for _ in range(2)], "category": ["Burglary", "Robbery"] * 6})
+    ci = (keys["category"] == "Robbery").to_numpy().astype(int)
+    mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[ci] - walk[ci, :1])
+    return SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float)), mu, ci
+
+
 def test_damped_years():
     ahead = np.array([0.0, 0.5, 1.0, 2.0, 10.0])
     assert np.array_equal(negbin.damped_years(ahead, 1.0), ahead)
@@ -98,13 +107,8 @@ def test_a_category_wide_wander_is_recovered_and_moves_its_series_together():
     """Every area's series of a category share one random-walk level (sd 0.05 a quarter); areas add only noise."""
     rng = np.random.default_rng(7)
     sd_cat = 0.05
-    periods = pd.date_range("2012-04-01", periods=32, freq="QS-APR")
-    keys = pd.DataFrame({"area": [a for a in "ABCDEF" for _ in range(2)], "category": ["Burglary", "Robbery"] * 6})
-    walk = np.cumsum(sd_cat * rng.standard_normal((2, len(periods))), axis=1)
-    walk -= walk[:, :1]
-    ci = (keys["category"] == "Robbery").to_numpy().astype(int)
-    mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[ci])
-    data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
+    data, mu, ci = shared_walk_panel(rng, np.cumsum(sd_cat * rng.standard_normal((2, 32)), axis=1))
+    keys = data.keys
     cfg = negbin.ModelConfig(category_level_walk=True, fourier_order=0)
     fitted = fit_recovering(data, cfg, "category_walk_sd", sd_cat)
     # The forecast starts from where each series had got to.
@@ -124,13 +128,7 @@ def test_a_jumping_category_is_recovered_with_student_t_steps():
     """Every area's series of a category share a level that mostly creeps but now and then jumps (t, 4 df)."""
     rng = np.random.default_rng(19)
     scale = 0.04
-    periods = pd.date_range("2012-04-01", periods=32, freq="QS-APR")
-    keys = pd.DataFrame({"area": [a for a in "ABCDEF" for _ in range(2)], "category": ["Burglary", "Robbery"] * 6})
-    walk = np.cumsum(scale * rng.standard_t(4, (2, len(periods))), axis=1)
-    walk -= walk[:, :1]
-    ci = (keys["category"] == "Robbery").to_numpy().astype(int)
-    mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[ci])
-    data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
+    data, _, ci = shared_walk_panel(rng, np.cumsum(scale * rng.standard_t(4, (2, 32)), axis=1))
     cfg = negbin.ModelConfig(category_level_walk=True, category_walk_df=4, fourier_order=0)
     fitted = fit_recovering(data, cfg, "category_walk_sd", scale)
     # Forecast steps are Student-t too: a category's total two years on has heavier tails than a Normal's.

@@ -224,12 +224,10 @@ class ForecastModelParams(Strict):
 
     @model_validator(mode="after")
     def _walk(self) -> "ForecastModelParams":
-        if self.level_walk_df is not None and not self.series_level_walk:
-            raise ValueError("level_walk_df shapes the random-walk level's steps, but series_level_walk is false: "
-                             "set series_level_walk: true, or remove level_walk_df")
-        if self.category_walk_df is not None and not self.category_level_walk:
-            raise ValueError("category_walk_df shapes the category-wide walk's steps, but category_level_walk is false: "
-                             "set category_level_walk: true, or remove category_walk_df")
+        for df_key, walk_key in (("level_walk_df", "series_level_walk"), ("category_walk_df", "category_level_walk")):
+            if getattr(self, df_key) is not None and not getattr(self, walk_key):
+                raise ValueError(f"{df_key} shapes the steps of the random walk that {walk_key} turns on, but "
+                                 f"{walk_key} is false: set {walk_key}: true, or remove {df_key}")
         return self
 
 

@@ -46,9 +46,10 @@ every series of a category at once -- a national change in how an offence is
 recorded. With this option each category also has a random-walk log level
 from zero (Normal steps, innovation sd learnt per category, HalfNormal(0.05)
 prior), shared by all its series; with ``category_walk_df`` its steps are
-Student-t, so a category can jump everywhere at once now and then. The model keeps only the part of that walk
-that the level, trend, seasonality and shocks cannot describe (its residual
-after least squares on their design), so walk and trend do not trade off;
+Student-t, so a category can jump everywhere at once now and then. The
+model keeps only the part of that walk that the level, trend, seasonality
+and shocks cannot describe (its residual after least squares on their
+design), so walk and trend do not trade off;
 forecasts carry it on from where it had got to, so a category's
 series move together and the uncertainty of the total is not diluted by
 averaging over independent series walks.
