@@ -52,3 +52,37 @@ def test_bad_origin_is_named():
         bt.run(data, ["2023-12"], [6], None, None, 1)
     with pytest.raises(ValueError, match="under three years of history"):
         bt.run(data, ["2021-04"], [6], None, None, 1)
+
+
+def test_pooled_table_weights_origins_and_counts_forecasts():
+    scores = pd.DataFrame([
+        {"model": "Bayesian NegBin", "origin": "2017-04", "series": 10, "horizon": 4, "mase": 1.0, "crps": 0.5,
+         "cover80": 0.9, "cover95": 1.0, "points": 40},
+        {"model": "Bayesian NegBin", "origin": "2019-04", "series": 30, "horizon": 4, "mase": 2.0, "crps": 1.0,
+         "cover80": 0.7, "cover95": 0.9, "points": 120},
+    ])
+    res = bt.BacktestResult(scores, pd.DataFrame({"model": ["Bayesian NegBin"], "origin": ["2017-04"], "seconds": [1.0]}))
+    row = res.table().loc[(4, "Bayesian NegBin")]
+    assert row["MASE"] == pytest.approx(1.75) and row["95% coverage"] == pytest.approx(0.925)
+    assert res.table()["forecasts"].dtype.kind == "i" and row["forecasts"] == 160
+    (entry,) = res.figures()["h4"].values()
+    assert entry["MASE"] == 1.75 and entry["forecasts"] == 160 and isinstance(entry["forecasts"], int)
+
+
+def test_coverage_plot_places_every_model_and_origin():
+    import matplotlib
+    matplotlib.use("Agg")
+    from workbench import plots
+
+    idx = pd.MultiIndex.from_product([[4, 8], ["2017-04", "2019-04"], ["Bayesian NegBin", "Prophet"]],
+                                     names=["horizon", "origin", "model"])
+    by_origin = pd.DataFrame({"cover80": np.linspace(0.1, 0.8, 8), "cover95": np.linspace(0.2, 0.9, 8)}, index=idx)
+    fig = plots.coverage(by_origin, "Coverage", "test data", unit="quarters")
+    ax80, ax95 = fig.axes
+    labels = [t.get_text() for t in ax80.get_yticklabels()]
+    assert labels == ["from 2019-04, first 8 quarters", "from 2017-04, first 8 quarters",
+                      "from 2019-04, first 4 quarters", "from 2017-04, first 4 quarters"]
+    bayes = next(line for line in ax95.get_lines() if line.get_label() == "Bayesian NegBin")
+    assert np.allclose(bayes.get_xdata(), by_origin.xs("Bayesian NegBin", level="model")["cover95"].to_numpy()[::-1])
+    assert [line.get_xdata()[0] for line in ax80.get_lines() if line.get_linestyle() == "--"] == [0.80]
+    matplotlib.pyplot.close(fig)

@@ -97,6 +97,35 @@ def bars(values: pd.Series, heading: str, label: str, xlabel: str = "", referenc
     return fig
 
 
+def coverage(by_origin: pd.DataFrame, heading: str, label: str, unit: str = "periods") -> plt.Figure:
+    """Interval coverage by horizon and origin, one marker per model, beside the nominal level (dashed).
+
+    ``by_origin`` is indexed by horizon, origin and model with the columns cover80 and cover95 (as
+    :meth:`workbench.evaluations.backtest.BacktestResult.by_origin` returns it). A marker left of its dashed
+    line is an interval that was too narrow there.
+    """
+    models = list(dict.fromkeys(by_origin.index.get_level_values("model")))
+    rows = list(dict.fromkeys((h, o) for h, o, _ in by_origin.index))[::-1]
+    fig, axes = plt.subplots(1, 2, figsize=(9, 0.3 * len(rows) * max(1, len(models) / 3) + 1.8), sharey=True)
+    for ax, (col, nominal) in zip(axes, (("cover80", 0.80), ("cover95", 0.95))):
+        for k, model in enumerate(models):
+            offset = (k - (len(models) - 1) / 2) * 0.18
+            cover = [by_origin[col].get((h, o, model), float("nan")) for h, o in rows]
+            ax.plot(cover, [i + offset for i in range(len(rows))], "o", color=PALETTE[k % len(PALETTE)],
+                    markersize=5, label=model)
+        ax.axvline(nominal, color="#444444", linewidth=0.8, linestyle="--")
+        ax.set_xlim(0, 1.02)
+        ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
+        ax.set_xlabel(f"share of outcomes inside the {nominal:.0%} interval")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    axes[0].set_yticks(range(len(rows)), [f"from {o}, first {h} {unit}" for h, o in rows], fontsize=8)
+    axes[1].legend(frameon=False, fontsize=8, loc="lower left")
+    fig.suptitle(title(heading, label), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
 def seasonal(profile: pd.DataFrame, heading: str, label: str) -> plt.Figure:
     """Month-of-year index, one line per series, with the mean (1) marked."""
     fig, ax = plt.subplots(figsize=(8, 3.6))

@@ -98,7 +98,7 @@ class BacktestResult:
                 "forecasts": int(g["points"].sum()),
             }), include_groups=False,
         )
-        return agg
+        return agg.astype({"forecasts": int})
 
     def by_origin(self) -> pd.DataFrame:
         """Scores per horizon, origin and model (MASE, scaled CRPS, 80% and 95% coverage)."""
@@ -112,7 +112,8 @@ class BacktestResult:
         """The results JSON: per horizon (``h12``, ...) and model, MASE, scaled CRPS and coverage."""
         table = self.table()
         return {
-            f"h{h}": {model_key(m): {k: round(float(v), 4) for k, v in row.items()} for m, row in table.xs(h, level="horizon").iterrows()}
+            f"h{h}": {model_key(m): {k: int(v) if k == "forecasts" else round(float(v), 4) for k, v in row.items()}
+                      for m, row in table.xs(h, level="horizon").to_dict("index").items()}
             for h in sorted(self.scores["horizon"].unique())
         }
 
