@@ -154,6 +154,40 @@ def test_a_failing_notebook_fails_the_run_but_not_the_others(raising_notebook, t
     assert "boom: a deliberate failure" in (folder / "99-raises.html").read_text()
 
 
+@pytest.fixture
+def counted_papermill(monkeypatch):
+    """Papermill's own execute_notebook, counted; ``fail_starts`` of the first calls die as a kernel that lost its port."""
+    import papermill
+
+    real, calls = papermill.execute_notebook, {"n": 0, "fail_starts": 0}
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] <= calls["fail_starts"]:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", counted)
+    monkeypatch.setattr(runner.time, "sleep", lambda s: None)
+    return calls
+
+
+def test_a_kernel_that_dies_at_start_is_started_again(counted_papermill, tmp_path):
+    counted_papermill["fail_starts"] = 2
+    params = load_params(CI)
+    res = runner.execute_unit("00-data-overview", tmp_path, runner.notebook_parameters(params, "00-data-overview", "results"))
+    assert res.status == "ok" and counted_papermill["n"] == 3
+    counted_papermill.update(n=0, fail_starts=3)
+    res = runner.execute_unit("00-data-overview", tmp_path / "x", {})
+    assert res.status == "failed" and "kernel_info" in res.error and counted_papermill["n"] == 3
+
+
+def test_an_error_in_a_cell_is_not_retried(counted_papermill, raising_notebook, tmp_path):
+    params = load_params(raising_notebook)
+    res = runner.execute_unit("99-raises", tmp_path, runner.notebook_parameters(params, "99-raises", "results"))
+    assert res.status == "failed" and "boom" in res.error and counted_papermill["n"] == 1
+
+
 def test_papermill_cli_runs_a_notebook_with_a_params_file(tmp_path):
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     res = subprocess.run(

@@ -152,22 +152,45 @@ def notebook_parameters(params: RunParams, name: str, results_dir: str | None) -
     return {**params.shared(), **params.notebook(name).parameters, "results_dir": results_dir}
 
 
+KERNEL_START_ATTEMPTS = 3
+
+
+def _kernel_did_not_start(exc: BaseException) -> bool:
+    """A kernel that died before it answered: no cell has run, so the notebook can safely start again.
+
+    Kernels started at the same moment (a matrix run on several workers) can be handed the same free port;
+    the loser dies before replying to ``kernel_info``.
+    """
+    return isinstance(exc, RuntimeError) and "before replying to kernel_info" in str(exc)
+
+
 def execute_notebook(name: str, output: Path, parameters: dict[str, Any], cwd: Path) -> None:
-    """Execute ``notebooks/<name>.ipynb`` with Papermill into ``output``."""
+    """Execute ``notebooks/<name>.ipynb`` with Papermill into ``output``.
+
+    A kernel that fails to start is started again, up to ``KERNEL_START_ATTEMPTS`` times in all; an error in a
+    cell is never retried.
+    """
     import papermill as pm
 
-    with _quiet_papermill():
-        pm.execute_notebook(
-            str(NOTEBOOKS_DIR / f"{name}.ipynb"),
-            str(output),
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            # Kernel log warnings (e.g. about TCP transport on loopback) are not the analyst's concern.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            with _quiet_papermill():
+                pm.execute_notebook(
+                    str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+                    str(output),
+                    parameters=parameters,
+                    kernel_name=KERNEL_NAME,
+                    cwd=str(cwd),
+                    progress_bar=False,
+                    log_output=False,
+                    # Kernel log warnings (e.g. about TCP transport on loopback) are not the analyst's concern.
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                )
+            return
+        except Exception as exc:
+            if attempt == KERNEL_START_ATTEMPTS or not _kernel_did_not_start(exc):
+                raise
+            time.sleep(0.5 * attempt)
 
 
 @contextlib.contextmanager
