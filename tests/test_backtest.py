@@ -8,6 +8,7 @@ import pytest
 
 from workbench.evaluations import backtest as bt
 from workbench.models.series import SeriesSet
+from workbench.params import ForecastModelParams, SamplerSection
 
 
 def test_crps_of_a_point_forecast_is_the_absolute_error():
@@ -42,6 +43,47 @@ def test_seasonal_naive_repeats_last_year():
     draws = bt.seasonal_naive(_series([y]), 14, 200, seed=1)
     med = np.median(draws, axis=0)[0]
     assert np.allclose(med[:12], np.arange(12.0) + 100, atol=15) and med[12] == pytest.approx(100, abs=25)
+
+
+def _panel(rows: dict[tuple[str, str], np.ndarray], start="2016-04-01") -> SeriesSet:
+    keys = pd.DataFrame(list(rows), columns=["area", "category"])
+    y = np.array([np.asarray(v, dtype=float) for v in rows.values()])
+    return SeriesSet(pd.date_range(start, periods=y.shape[1], freq="MS"), "M", keys, y)
+
+
+def test_series_silent_for_a_year_are_left_out_and_named():
+    rng = np.random.default_rng(3)
+    live = lambda: rng.poisson(40, 60)  # noqa: E731
+    stopped = np.r_[rng.poisson(30, 47), np.zeros(13)]  # no crime recorded in the last 13 months
+    gone_one_month = np.r_[rng.poisson(30, 59), 0.0]  # only the last month empty: still recorded
+    data = _panel({("A", "fraud"): stopped, ("B", "fraud"): stopped, ("A", "theft"): live(), ("B", "theft"): live(),
+                   ("C", "theft"): gone_one_month, ("C", "fraud"): np.zeros(60), ("C", "drugs"): stopped})
+    keep, dropped = bt.active_series(data)
+    assert keep.tolist() == [False, False, True, True, True, False, False]
+    assert dropped.tolist() == [True, True, False, False, False, False, True]  # never recorded is not "stopped"
+    gone = data.keys[dropped]
+    assert bt.describe_series(gone, data.keys) == "drugs in C; fraud in A; fraud in B"  # C never had fraud
+    every = pd.DataFrame({"area": ["A", "B", "A", "B", "C"], "category": ["fraud", "fraud", "theft", "theft", "drugs"]})
+    assert bt.describe_series(gone, every) == "drugs in C; fraud in all 2 areas"  # fraud gone wherever it was
+    many = pd.DataFrame({"area": list("ABCDEFGH"), "category": ["x"] * 8})
+    assert bt.describe_series(many, pd.concat([many, pd.DataFrame({"area": ["Z"], "category": ["x"]})]),
+                              shown=3).endswith("x in C; and 5 more")
+
+
+def test_backtest_fits_and_scores_only_series_still_recorded():
+    rng = np.random.default_rng(4)
+    t = np.arange(72)
+    season = 1 + 0.2 * np.sin(2 * np.pi * t / 12)
+    rows = {(a, "theft"): rng.poisson(50 * season) for a in "ABC"}
+    rows[("A", "fraud")] = np.r_[rng.poisson(20, 40), np.zeros(32)]  # stopped being recorded two years before
+    data = _panel(rows)
+    said = []
+    res = bt.run(data, ["2020-10"], [6], ForecastModelParams(forecast_draws=100, fourier_order=1, shocks=[]),
+                 SamplerSection(draws=100, tune=150, chains=1, cores=1), 7, prophet=False, say=said.append)
+    assert any("1 series with no recorded crime in the year before it" in s and "fraud in A" in s for s in said)
+    assert res.left_out[["origin", "area", "category"]].values.tolist() == [["2020-10", "A", "fraud"]]
+    assert set(res.scores["series"]) == {3}  # the three theft series, for both models
+    assert res.figures()["series_left_out"] == {"2020-10": 1}
 
 
 def test_bad_origin_is_named():

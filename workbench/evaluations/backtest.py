@@ -20,7 +20,7 @@ in-sample seasonal differences widening with each year ahead).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -86,6 +86,8 @@ def score(draws: np.ndarray, actual: np.ndarray, scale: np.ndarray, horizons: li
 class BacktestResult:
     scores: pd.DataFrame  # one row per model x origin x horizon
     seconds: pd.DataFrame  # one row per model x origin
+    # Series not forecast at an origin (no recorded crime in the year before it): origin, area, category.
+    left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["origin", "area", "category"]))
 
     def table(self) -> pd.DataFrame:
         """Scores pooled over origins, one row per model and horizon."""
@@ -109,13 +111,17 @@ class BacktestResult:
         return self.seconds.groupby("model")["seconds"].sum().rename("seconds (all origins)")
 
     def figures(self) -> dict:
-        """The results JSON: per horizon (``h12``, ...) and model, MASE, scaled CRPS and coverage."""
+        """The results JSON: per horizon (``h12``, ...) and model, MASE, scaled CRPS and coverage; and per origin
+        the number of series left out (``series_left_out``)."""
         table = self.table()
-        return {
+        out = {
             f"h{h}": {model_key(m): {k: int(v) if k == "forecasts" else round(float(v), 4) for k, v in row.items()}
                       for m, row in table.xs(h, level="horizon").to_dict("index").items()}
             for h in sorted(self.scores["horizon"].unique())
         }
+        counts = self.left_out.groupby("origin").size()
+        out["series_left_out"] = {o: int(counts.get(o, 0)) for o in self.scores["origin"].unique()}
+        return out
 
     def summary_text(self, word: str, label: str) -> str:
         """One paragraph on the longest horizon: the most accurate model and each model's coverage."""
@@ -135,7 +141,7 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
     from workbench.models import negbin, prophet_model
 
     H = max(horizons)
-    rows, times = [], []
+    rows, times, left_out = [], [], []
     starts = {}
     for origin in origins:  # check every origin before fitting anything
         o = pd.Timestamp(f"{origin}-01")
@@ -153,7 +159,12 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         actual = data.y[:, i:i + H]
         if np.isnan(actual).any() or np.isnan(train.y).any():
             raise ValueError(f"backtest origin {origin}: the data have uncovered periods in the window; choose other origins")
-        keep = train.y.sum(axis=1) > 0  # a series with no history cannot be scored
+        keep, dropped = active_series(train)
+        if dropped.any():
+            gone = train.keys[dropped]
+            left_out.append(gone.assign(origin=origin)[["origin", "area", "category"]])
+            say(f"Origin {origin}: {int(dropped.sum())} series with no recorded crime in the year before it are not "
+                f"forecast or scored (no longer recorded there): {describe_series(gone, train.keys)}.")
         train, actual = train.subset(np.nonzero(keep)[0]), actual[keep]
         scale = mase_scale(train)
         end = data.periods[i + H - 1]
@@ -173,4 +184,32 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         for name, draws in forecasts.items():
             for r in score(draws, actual, scale, horizons):
                 rows.append({"model": name, "origin": origin, "series": len(train.keys), **r})
-    return BacktestResult(pd.DataFrame(rows), pd.DataFrame(times))
+    result = BacktestResult(pd.DataFrame(rows), pd.DataFrame(times))
+    if left_out:
+        result.left_out = pd.concat(left_out, ignore_index=True)
+    return result
+
+
+def active_series(train: SeriesSet) -> tuple[np.ndarray, np.ndarray]:
+    """Which series to forecast and score at an origin: (keep, dropped) boolean masks over ``train``'s series.
+
+    A series is kept when it recorded crime in the year before the origin. One with no history at all cannot be
+    scored; one that fell silent for a whole year has stopped being recorded (police-recorded fraud after Action
+    Fraud took it over in 2013): any forecast near zero would be right, flattering whichever model scored it,
+    so it is dropped and the caller says so.
+    """
+    ever = train.y.sum(axis=1) > 0
+    keep = train.y[:, -train.per_year:].sum(axis=1) > 0
+    return keep, ever & ~keep
+
+
+def describe_series(gone: pd.DataFrame, every: pd.DataFrame, shown: int = 6) -> str:
+    """Dropped series in words: a category dropped in every area is named once ("Fraud offences in all 43 areas")."""
+    areas_per_cat = every.groupby("category")["area"].nunique()
+    parts = []
+    for cat, g in gone.groupby("category", sort=True):
+        if len(g) == areas_per_cat[cat] and len(g) > 1:
+            parts.append(f"{cat} in all {len(g)} areas")
+        else:
+            parts.extend(f"{cat} in {a}" for a in g["area"])
+    return "; ".join(parts[:shown]) + (f"; and {len(parts) - shown} more" if len(parts) > shown else "")
