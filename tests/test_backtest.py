@@ -22,10 +22,11 @@ def test_crps_of_a_standard_normal_sample():
     assert bt.crps(draws, np.array([0.0]))[0] == pytest.approx(0.2337, abs=0.005)
 
 
-def _series(y, start="2020-04-01"):
+def _series(y, start="2020-04-01", keys: list[tuple[str, str]] | None = None):
+    """Monthly series from ``start``; ``keys`` (area, category) per row, or all ("A", "c")."""
     y = np.asarray(y, dtype=float)
     periods = pd.date_range(start, periods=y.shape[1], freq="MS")
-    return SeriesSet(periods, "M", pd.DataFrame({"area": ["A"] * len(y), "category": ["c"] * len(y)}), y)
+    return SeriesSet(periods, "M", pd.DataFrame(keys or [("A", "c")] * len(y), columns=["area", "category"]), y)
 
 
 def test_mase_scale_and_scores_by_hand():
@@ -45,10 +46,8 @@ def test_seasonal_naive_repeats_last_year():
     assert np.allclose(med[:12], np.arange(12.0) + 100, atol=15) and med[12] == pytest.approx(100, abs=25)
 
 
-def _panel(rows: dict[tuple[str, str], np.ndarray], start="2016-04-01") -> SeriesSet:
-    keys = pd.DataFrame(list(rows), columns=["area", "category"])
-    y = np.array([np.asarray(v, dtype=float) for v in rows.values()])
-    return SeriesSet(pd.date_range(start, periods=y.shape[1], freq="MS"), "M", keys, y)
+def _panel(rows: dict[tuple[str, str], np.ndarray]) -> SeriesSet:
+    return _series(list(rows.values()), "2016-04-01", keys=list(rows))
 
 
 def test_series_silent_for_a_year_are_left_out_and_named():

@@ -29,6 +29,7 @@ from workbench.models import BAYES, PROPHET, model_key
 from workbench.models.series import SeriesSet
 
 NAIVE = "Seasonal naive"
+LEFT_OUT_COLUMNS = ["origin", "area", "category"]
 
 
 def seasonal_naive(train: SeriesSet, horizon: int, samples: int, seed: int) -> np.ndarray:
@@ -87,7 +88,7 @@ class BacktestResult:
     scores: pd.DataFrame  # one row per model x origin x horizon
     seconds: pd.DataFrame  # one row per model x origin
     # Series not forecast at an origin (no recorded crime in the year before it): origin, area, category.
-    left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["origin", "area", "category"]))
+    left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEFT_OUT_COLUMNS))
 
     def table(self) -> pd.DataFrame:
         """Scores pooled over origins, one row per model and horizon."""
@@ -162,7 +163,7 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         keep, dropped = active_series(train)
         if dropped.any():
             gone = train.keys[dropped]
-            left_out.append(gone.assign(origin=origin)[["origin", "area", "category"]])
+            left_out.append(gone.assign(origin=origin)[LEFT_OUT_COLUMNS])
             say(f"Origin {origin}: {int(dropped.sum())} series with no recorded crime in the year before it are not "
                 f"forecast or scored (no longer recorded there): {describe_series(gone, train.keys)}.")
         train, actual = train.subset(np.nonzero(keep)[0]), actual[keep]
@@ -184,10 +185,8 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         for name, draws in forecasts.items():
             for r in score(draws, actual, scale, horizons):
                 rows.append({"model": name, "origin": origin, "series": len(train.keys), **r})
-    result = BacktestResult(pd.DataFrame(rows), pd.DataFrame(times))
-    if left_out:
-        result.left_out = pd.concat(left_out, ignore_index=True)
-    return result
+    return BacktestResult(pd.DataFrame(rows), pd.DataFrame(times),
+                          pd.concat(left_out, ignore_index=True) if left_out else pd.DataFrame(columns=LEFT_OUT_COLUMNS))
 
 
 def active_series(train: SeriesSet) -> tuple[np.ndarray, np.ndarray]:
