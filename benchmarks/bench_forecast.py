@@ -5,6 +5,7 @@ Usage:
     .venv/bin/python benchmarks/bench_forecast.py backtest [PARAMS.yaml]   # default params/backtest-homeoffice.yaml
     .venv/bin/python benchmarks/bench_forecast.py speed [--draws N]        # pooled model on the Essex demo panel
     .venv/bin/python benchmarks/bench_forecast.py calibration [--replicates N] [--draws N]
+    .venv/bin/python benchmarks/bench_forecast.py validate ORIGIN [--set KEY=VALUE ...] [--spread-growth G,G,...]
 
 ``backtest`` runs the ``90-backtest`` settings of a params file (its data,
 origins, horizons and sampler) and prints one table: MASE, scaled CRPS and the
@@ -23,6 +24,15 @@ seasonality, a random-walk level per series and per category, Negative
 Binomial counts) with known parameters, fits the first 32 quarters, forecasts
 the next 8 and prints how often the 80%, 90% and 95% intervals covered the
 simulated truth.
+
+``validate`` fits our model once at one origin with a params file's backtest
+settings (``--set`` overrides model keys, e.g. ``--set area_level_walk=true``),
+forecasts with each ``--spread-growth`` and prints the scores, then where the
+misses of the eight quarters' totals live (shared by all series, per category,
+per area, the rest) beside what the model's own draws say
+(:func:`workbench.evaluations.backtest.miss_parts`). Settings are chosen on
+origins the backtest's test origins come after (2013-04 and 2015-04 for the
+Home Office table).
 """
 
 from __future__ import annotations
@@ -69,6 +79,8 @@ def backtest(params_path: str) -> int:
         print(res.wall_times().round(1).to_string())
         print("\nby origin:")
         print(res.by_origin().round(3).to_string())
+        print(f"\nby category, first {max(p.horizons)} periods:")
+        print(res.by_category().round(3).to_string())
     print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
     for h in p.horizons:
         t = table.xs(h, level="horizon")
@@ -195,6 +207,66 @@ def calibration(replicates: int, draws: int, walk_df: float | None = None,
     return 0
 
 
+def validate(params_path: str, origin: str, overrides: list[str], growths: list[float]) -> int:
+    import numpy as np
+    import yaml
+    from dataclasses import replace
+
+    from workbench.data import load_panel
+    from workbench.evaluations import backtest as bt
+    from workbench.models import negbin
+    from workbench.models.series import series_matrix
+    from workbench.params import BacktestParams, load_params
+
+    run = load_params(params_path)
+    entry = next((e for e in run.notebooks if e.name == "90-backtest"), None)
+    if entry is None:
+        print(f"{params_path}: no 90-backtest entry in notebooks", file=sys.stderr)
+        return 2
+    p = BacktestParams.model_validate(entry.parameters)
+    update, fields = {}, type(p.model).model_fields
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or key not in fields:
+            print(f"--set {item}: expected KEY=VALUE with KEY one of the model keys ({', '.join(fields)})",
+                  file=sys.stderr)
+            return 2
+        update[key] = yaml.safe_load(value)
+    try:
+        model = type(p.model).model_validate({**p.model.model_dump(), **update})
+    except ValueError as e:
+        print(f"--set {' '.join(overrides)}: {e}", file=sys.stderr)
+        return 2
+    data = series_matrix(load_panel(run), ("area", "category"))
+    H = max(p.horizons)
+    o = pd.Timestamp(f"{origin}-01")
+    if o not in data.periods or data.periods.get_loc(o) + H > len(data.periods):
+        print(f"origin {origin}: expected a period of the data ({data.periods[0]:%Y-%m} to {data.periods[-1]:%Y-%m}) "
+              f"with {H} periods after it", file=sys.stderr)
+        return 2
+    i = data.periods.get_loc(o)
+    train, actual = data.truncate(data.periods[i - 1]), data.y[:, i:i + H]
+    keep, _ = bt.active_series(train)
+    train, actual = train.subset(np.nonzero(keep)[0]), actual[keep]
+    print(f"origin {origin}: {len(train.keys)} series, {H} ahead; model overrides {update or 'none'}", flush=True)
+    started = time.perf_counter()
+    fitted = negbin.fit(train, negbin.ModelConfig.from_params(model), run.sampler, run.seed)
+    print(f"fit {time.perf_counter() - started:.0f} s; {negbin.diagnostics(fitted).message()}")
+    rows, first = [], None
+    for g in growths or [model.spread_growth]:
+        f = replace(fitted, config=replace(fitted.config, spread_growth=g))
+        draws = f.forecast(data.periods[i + H - 1], run.seed, max_draws=model.forecast_draws)[1]
+        first = draws if first is None else first
+        rows += [{"spread_growth": g, **r} for r in bt.score(draws, actual, bt.mase_scale(train), p.horizons)]
+    table = pd.DataFrame(rows).set_index(["spread_growth", "horizon"])
+    table["mean crps over horizons"] = table.groupby(level="spread_growth")["crps"].transform("mean")
+    with pd.option_context("display.width", 160):
+        print(table.round(4).to_string())
+        print(f"\nwhere the misses live (totals over quarters {H // 2 + 1}-{H}, spread_growth {(growths or [model.spread_growth])[0]}):")
+        print(bt.miss_parts(first, actual, train.keys, slice(H // 2, H)).round(3).to_string())
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="what")
@@ -209,7 +281,15 @@ def main() -> int:
                    help="simulate and fit Student-t walk steps with these degrees of freedom (default: Normal steps)")
     c.add_argument("--category-walk-df", type=float, default=None,
                    help="the same for the category walks only (default: as --walk-df)")
+    v = sub.add_parser("validate")
+    v.add_argument("origin", help="YYYY-MM, a period of the data")
+    v.add_argument("--params", default=str(REPO / "params" / "backtest-homeoffice.yaml"))
+    v.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a model key")
+    v.add_argument("--spread-growth", default=None, help="comma-separated values to forecast with (default: the params')")
     args = ap.parse_args()
+    if args.what == "validate":
+        growths = [float(g) for g in args.spread_growth.split(",")] if args.spread_growth else []
+        return validate(args.params, args.origin, args.set, growths)
     if args.what is None:  # `make bench`: speed and the backtest
         return speed(300) or backtest(str(REPO / "params" / "backtest-homeoffice.yaml"))
     if args.what == "calibration":

@@ -77,12 +77,38 @@ def test_backtest_fits_and_scores_only_series_still_recorded():
     rows[("A", "fraud")] = np.r_[rng.poisson(20, 40), np.zeros(32)]  # stopped being recorded two years before
     data = _panel(rows)
     said = []
-    res = bt.run(data, ["2020-10"], [6], ForecastModelParams(forecast_draws=100, fourier_order=1, shocks=[]),
+    model = ForecastModelParams(forecast_draws=100, fourier_order=1, shocks=[], spread_growth=0.5)
+    res = bt.run(data, ["2020-10"], [6], model,
                  SamplerSection(draws=100, tune=150, chains=1, cores=1), 7, prophet=False, say=said.append)
     assert any("1 series with no recorded crime in the year before it" in s and "fraud in A" in s for s in said)
     assert res.left_out[["origin", "area", "category"]].values.tolist() == [["2020-10", "A", "fraud"]]
     assert set(res.scores["series"]) == {3}  # the three theft series, for both models
     assert res.figures()["series_left_out"] == {"2020-10": 1}
+    # Where the intervals missed: one category left, and its counts add up to the pooled coverage.
+    cats = res.by_category()
+    assert cats.index.get_level_values("category").unique().tolist() == ["theft"]
+    pooled = res.table().xs(6, level="horizon")
+    for model in pooled.index:
+        row = cats.loc[("theft", model)]
+        assert row["80% coverage"] == pytest.approx(pooled.loc[model, "80% coverage"])
+        assert row["95% coverage"] + row["above 95%"] + row["below 95%"] == pytest.approx(1.0)
+        assert row["forecasts"] == 18
+    assert set(res.figures()["by_category_h6"]) == {"bayesian_negbin", "bayesian_negbin_unwidened", "seasonal_naive"}
+    # The widened forecasts are scored beside the same fit's own: same medians, wider intervals.
+    t = res.table().xs(6, level="horizon")
+    assert t.loc[bt.BAYES, "MASE"] == pytest.approx(t.loc[bt.UNWIDENED, "MASE"], rel=0.05)
+    assert t.loc[bt.BAYES, "80% coverage"] >= t.loc[bt.UNWIDENED, "80% coverage"]
+    assert set(res.wall_times().index) == {bt.BAYES, bt.NAIVE}  # the second forecast is not a model of its own to time
+
+
+def test_misses_are_counted_by_category_and_side():
+    draws = np.broadcast_to(np.arange(1.0, 1001.0)[:, None, None], (1000, 3, 2))  # 95% interval ~26..975, 80% ~101..900
+    actual = np.array([[500.0, 950.0], [990.0, 5.0], [300.0, 2000.0]])
+    out = bt.misses(draws, actual, pd.Series(["theft", "drugs", "theft"]), 2).set_index("category")
+    assert out.loc["theft"].tolist() == [2, 3, 1, 0, 4]  # inside80, inside95, above95, below95, points
+    assert out.loc["drugs"].tolist() == [0, 0, 1, 1, 2]
+    assert bt.misses(draws, actual, pd.Series(["theft", "drugs", "theft"]), 1).set_index("category").loc[
+        "theft", "points"] == 2  # only the first period
 
 
 def test_bad_origin_is_named():
@@ -127,3 +153,36 @@ def test_coverage_plot_places_every_model_and_origin():
     assert np.allclose(bayes.get_xdata(), by_origin.xs("Bayesian NegBin", level="model")["cover95"].to_numpy()[::-1])
     assert [line.get_xdata()[0] for line in ax80.get_lines() if line.get_linestyle() == "--"] == [0.80]
     matplotlib.pyplot.close(fig)
+
+
+def test_coverage_plot_by_category_labels_each_category():
+    import matplotlib
+    matplotlib.use("Agg")
+    from workbench import plots
+
+    idx = pd.MultiIndex.from_product([["Robbery", "Theft offences"], ["Bayesian NegBin", "Seasonal naive"]],
+                                     names=["category", "model"])
+    cats = pd.DataFrame({"80% coverage": [0.5, 0.6, 0.7, 0.8], "95% coverage": [0.9, 0.8, 0.7, 0.6]}, index=idx)
+    fig = plots.coverage(cats, "Coverage by category", "test data", row_label=str)
+    ax80, ax95 = fig.axes
+    assert [t.get_text() for t in ax80.get_yticklabels()] == ["Theft offences", "Robbery"]
+    naive = next(line for line in ax95.get_lines() if line.get_label() == "Seasonal naive")
+    assert np.allclose(naive.get_xdata(), [0.6, 0.8])
+    matplotlib.pyplot.close(fig)
+
+
+def test_miss_parts_finds_the_level_a_shift_lives_at():
+    rng = np.random.default_rng(2)
+    keys = pd.DataFrame({"area": [a for a in "ABCDEF" for _ in range(4)], "category": list("wxyz") * 6})
+    draws = rng.poisson(100.0, (400, len(keys), 8)).astype(float)
+    typical = np.median(draws, axis=0)
+    everywhere = bt.miss_parts(draws, typical * 1.25, keys, slice(4, 8))  # every series 25% up: shared
+    assert everywhere.loc["shared by all (mean)", "outcome"] > everywhere.loc["shared by all (mean)", "model 95%"]
+    assert everywhere.loc["per area (variance)", "outcome"] < everywhere.loc["per area (variance)", "model 95%"]
+    one_area = typical.copy()
+    one_area[keys["area"] == "C"] *= 1.25  # one force's series up: per area
+    parts = bt.miss_parts(draws, one_area, keys, slice(4, 8))
+    assert parts.loc["per area (variance)", "outcome"] > parts.loc["per area (variance)", "model 95%"]
+    assert parts.loc["per category (variance)", "outcome"] < parts.loc["per category (variance)", "model 95%"]
+    # The model's own draws are standardised: their mean square is about 1.
+    assert 0.8 < parts.loc["all (mean square)", "model median"] < 1.2

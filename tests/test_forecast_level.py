@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,13 +30,32 @@ def kurtosis(z: np.ndarray) -> np.ndarray:
     return (z**4).mean(axis=0) / (z**2).mean(axis=0) ** 2
 
 
-def shared_walk_panel(rng: np.random.Generator, walk: np.ndarray):
-    """6 areas x 2 categories, quarterly: each category's series share its log-level path ``walk`` (2, T), from zero."""
+def starts_where_it_got_to(draws: np.ndarray, mu: np.ndarray) -> bool:
+    """The forecast's first period is near each series' true last mean: it starts from where the walk had got to."""
+    return bool(np.abs(np.log(np.median(draws[:, :, 0], axis=0)) - np.log(mu[:, -1])).max() < 0.15)
+
+
+def together(draws: np.ndarray, group: np.ndarray) -> tuple[float, float]:
+    """Mean correlation of log counts at the last forecast period between series of one group, and of different ones."""
+    corr = np.corrcoef(np.log1p(draws[:, :, -1]).T)
+    pairs = [(i, j) for i in range(len(group)) for j in range(i)]
+    same = [corr[i, j] for i, j in pairs if group[i] == group[j]]
+    other = [corr[i, j] for i, j in pairs if group[i] != group[j]]
+    return float(np.mean(same)), float(np.mean(other)) if other else float("nan")
+
+
+def shared_walk_panel(rng: np.random.Generator, walk: np.ndarray, by: str = "category"):
+    """6 areas x 2 categories, quarterly: the series of each group share its log-level path ``walk`` (G, T), from zero.
+
+    ``by`` is the grouping: "category" (G = 2), "area" (G = 6) or "shared" (G = 1). Returns the data, the true means
+    and each series' group.
+    """
     periods = pd.date_range("2012-04-01", periods=walk.shape[1], freq="QS-APR")
     keys = pd.DataFrame({"area": [a for a in "ABCDEF" for _ in range(2)], "category": ["Burglary", "Robbery"] * 6})
-    ci = (keys["category"] == "Robbery").to_numpy().astype(int)
-    mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[ci] - walk[ci, :1])
-    return SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float)), mu, ci
+    group = {"category": (keys["category"] == "Robbery").to_numpy().astype(int),
+             "area": np.repeat(np.arange(6), 2), "shared": np.zeros(len(keys), dtype=int)}[by]
+    mu = np.exp(np.log(np.linspace(300, 900, len(keys)))[:, None] + walk[group] - walk[group, :1])
+    return SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float)), mu, group
 
 
 def test_damped_years():
@@ -81,6 +102,23 @@ def test_forecast_intervals_widen_with_horizon(wandering):
     assert np.abs(first_year - last).max() < 0.15
 
 
+def test_spread_growth_widens_forecasts_with_the_horizon_about_the_same_median(wandering):
+    data, fitted = wandering
+    end = pd.Timestamp("2022-01-01")
+    _, own = fitted.forecast(end, seed=2, max_draws=600)
+    wide = replace(fitted, config=replace(fitted.config, spread_growth=0.5))
+    _, widened = wide.forecast(end, seed=2, max_draws=600)
+
+    def width(draws):
+        lo, hi = np.quantile(np.log1p(draws), [0.1, 0.9], axis=0)
+        return (hi - lo).mean(axis=0)  # by quarter ahead
+
+    ratio = width(widened) / width(own)
+    assert ratio[0] < 1.15 and ratio[-1] > 1.3 and ratio[-1] > ratio[0]  # 2 years on the log means' spread doubles
+    med_own, med_wide = np.median(own, axis=0), np.median(widened, axis=0)
+    assert np.abs(np.log1p(med_wide) - np.log1p(med_own)).mean() < 0.05
+
+
 def test_a_jumping_level_is_recovered_with_student_t_steps():
     """Levels that mostly creep but now and then jump: Student-t steps (4 degrees of freedom, scale 0.04)."""
     rng = np.random.default_rng(11)
@@ -103,25 +141,27 @@ def test_student_t_steps_without_the_walk_are_an_error_naming_the_fix():
     assert ForecastModelParams(series_level_walk=True, level_walk_df=4).level_walk_df == 4
 
 
-def test_a_category_wide_wander_is_recovered_and_moves_its_series_together():
-    """Every area's series of a category share one random-walk level (sd 0.05 a quarter); areas add only noise."""
-    rng = np.random.default_rng(7)
-    sd_cat = 0.05
-    data, mu, ci = shared_walk_panel(rng, np.cumsum(sd_cat * rng.standard_normal((2, 32)), axis=1))
-    keys = data.keys
-    cfg = negbin.ModelConfig(category_level_walk=True, fourier_order=0)
-    fitted = fit_recovering(data, cfg, "category_walk_sd", sd_cat)
+@pytest.mark.parametrize("by, df, scale, seed", [
+    ("category", None, 0.05, 7),  # every area's series of a category share one walk; areas add only noise
+    ("area", 3, 0.05, 23),        # both categories of an area share one walk, with Student-t steps
+    ("shared", None, 0.04, 29),   # all twelve series share one walk
+])
+def test_a_shared_wander_is_recovered_and_moves_its_series_together(by, df, scale, seed):
+    """The series of each group share one random-walk level (per quarter: Normal sd, or t scale with df)."""
+    rng = np.random.default_rng(seed)
+    n_groups = {"category": 2, "area": 6, "shared": 1}[by]
+    steps = rng.standard_normal((n_groups, 32)) if df is None else rng.standard_t(df, (n_groups, 32))
+    data, mu, group = shared_walk_panel(rng, np.cumsum(scale * steps, axis=1), by=by)
+    cfg = negbin.ModelConfig(fourier_order=0, **{f"{by}_level_walk": True, f"{by}_walk_df": df})
+    fitted = fit_recovering(data, cfg, f"{by}_walk_sd", scale)
     # The forecast starts from where each series had got to.
     _, draws = fitted.forecast(pd.Timestamp("2021-01-01"), seed=2, max_draws=600)
-    first = np.log(np.median(draws[:, :, 0], axis=0))
-    assert np.abs(first - np.log(mu[:, -1])).max() < 0.15
-    # Two years on, series of one category move together; series of different categories do not.
-    z = np.log1p(draws[:, :, -1])
-    corr = np.corrcoef(z.T)
-    same = [corr[i, j] for i in range(len(keys)) for j in range(i) if ci[i] == ci[j]]
-    other = [corr[i, j] for i in range(len(keys)) for j in range(i) if ci[i] != ci[j]]
-    assert np.mean(same) > 0.3
-    assert abs(np.mean(other)) < 0.1
+    assert starts_where_it_got_to(draws, mu)
+    # Two years on, series of one group move together; series of different groups do not.
+    same, other = together(draws, group)
+    assert same > 0.3
+    if n_groups > 1:
+        assert abs(other) < 0.1
 
 
 def test_a_jumping_category_is_recovered_with_student_t_steps():
@@ -159,5 +199,22 @@ def test_two_walks_of_one_series_each_are_an_error_naming_the_fix():
     keys = pd.DataFrame({"area": ["A", "A"], "category": ["Burglary", "Robbery"]})
     data = SeriesSet(periods, "Q", keys, np.full((2, 16), 50.0))
     cfg = negbin.ModelConfig(category_level_walk=True, series_level_walk=True)
-    with pytest.raises(ValueError, match="same walk when each category has one series.*set one of them to false"):
+    with pytest.raises(ValueError, match="series_level_walk and model.category_level_walk are the same walk.*"
+                                         "set one of them to false"):
         negbin.fit(data, cfg, SamplerSection(draws=10, tune=10, chains=1, cores=1), seed=1)
+
+
+@pytest.mark.parametrize("areas, cats, walks, clash", [
+    ("AA", "BR", ("area_level_walk", "shared_level_walk"), "area_level_walk and model.shared_level_walk"),
+    ("AB", "BB", ("category_level_walk", "shared_level_walk"), "category_level_walk and model.shared_level_walk"),
+    ("AB", "BR", ("category_level_walk", "area_level_walk"), "category_level_walk and model.area_level_walk"),
+    ("AABB", "BRBR", ("series_level_walk", "category_level_walk", "area_level_walk", "shared_level_walk"), None),
+])
+def test_walks_that_group_the_series_alike_are_named(areas, cats, walks, clash):
+    cfg = negbin.ModelConfig(**{w: True for w in walks})
+    area_idx = np.array([ord(a) for a in areas]); cat_idx = np.array([ord(c) for c in cats])
+    if clash is None:
+        negbin.same_walk(cfg, area_idx, cat_idx)  # four walks over four different groupings: all allowed
+    else:
+        with pytest.raises(ValueError, match=f"{clash} are the same walk here"):
+            negbin.same_walk(cfg, area_idx, cat_idx)

@@ -89,6 +89,23 @@ def test_goal_on_harm_names_a_category_without_a_weight():
     assert keep.tolist() == [False, True] and w.tolist() == [365.0]
 
 
+def test_summary_names_a_widened_spread_among_the_assumptions(flat):
+    from types import SimpleNamespace
+
+    from workbench.models import BAYES, negbin
+
+    data, future, draws = flat
+    s = G.track(G.Goal(2023, 2027, 0.40), BAYES, "crime", data, future, draws, np.array([True, True])).summary()
+    ok = SimpleNamespace(ok=True)
+
+    def summary(growth):
+        run = SimpleNamespace(fitted=SimpleNamespace(config=negbin.ModelConfig(spread_growth=growth)), diagnostics=ok)
+        return G.summary_text({BAYES: s}, {}, run, "test data")
+
+    assert "spread" not in summary(0.0)
+    assert "widened beyond the model's own by 30% of their spread for each year ahead" in summary(0.3)
+
+
 def test_target_path_is_constant_rate(flat):
     data, future, draws = flat
     t = G.track(G.Goal(2023, 2027, 0.40), "m", "crime", data, future, draws, np.array([True, True]))

@@ -216,7 +216,12 @@ class ForecastModelParams(Strict):
     level_walk_df: float | None = Field(None, gt=1, le=100, description="with series_level_walk: Student-t degrees of freedom of the walk's steps, so a level can jump now and then (null = Normal steps)")
     category_level_walk: bool = Field(False, description="each category's log level wanders as a random walk shared by all its series (innovation sd learnt per category), and keeps wandering in forecasts")
     category_walk_df: float | None = Field(None, gt=1, le=100, description="with category_level_walk: Student-t degrees of freedom of that walk's steps, so a category can jump everywhere at once now and then (null = Normal steps)")
+    area_level_walk: bool = Field(False, description="each area's log level wanders as a random walk shared by all its series (innovation sd learnt per area), and keeps wandering in forecasts")
+    area_walk_df: float | None = Field(None, gt=1, le=100, description="with area_level_walk: Student-t degrees of freedom of that walk's steps, so an area can jump in every category at once now and then (null = Normal steps)")
+    shared_level_walk: bool = Field(False, description="the log level of every series wanders as one random walk (a national or force-wide shift; innovation sd learnt), and keeps wandering in forecasts")
+    shared_walk_df: float | None = Field(None, gt=1, le=100, description="with shared_level_walk: Student-t degrees of freedom of that walk's steps, so every series can jump at once now and then (null = Normal steps)")
     trend_damping: float = Field(1.0, gt=0, le=1, description="share of the trend's slope kept per year ahead in forecasts (1 = the last slope carries on undamped)")
+    spread_growth: float = Field(0.0, ge=0, le=2, description="widen forecasts' spread of log means about their median by this share per year ahead, for shifts the history never showed (0 = the model's own spread; choose it by backtest on origins the test does not use)")
     history_years: float | None = Field(None, gt=2, le=100, description="fit only the last N years of history (null = all)")
     fourier_order: int = Field(3, ge=0, le=6, description="yearly Fourier terms (pairs)")
     shocks: list[ShockParams] = Field(default_factory=lambda: [ShockParams(**s) for s in DEFAULT_SHOCKS])
@@ -224,7 +229,8 @@ class ForecastModelParams(Strict):
 
     @model_validator(mode="after")
     def _walk(self) -> "ForecastModelParams":
-        for df_key, walk_key in (("level_walk_df", "series_level_walk"), ("category_walk_df", "category_level_walk")):
+        for df_key, walk_key in (("level_walk_df", "series_level_walk"), ("category_walk_df", "category_level_walk"),
+                                  ("area_walk_df", "area_level_walk"), ("shared_walk_df", "shared_level_walk")):
             if getattr(self, df_key) is not None and not getattr(self, walk_key):
                 raise ValueError(f"{df_key} shapes the steps of the random walk that {walk_key} turns on, but "
                                  f"{walk_key} is false: set {walk_key}: true, or remove {df_key}")

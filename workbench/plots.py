@@ -97,20 +97,23 @@ def bars(values: pd.Series, heading: str, label: str, xlabel: str = "", referenc
     return fig
 
 
-def coverage(by_origin: pd.DataFrame, heading: str, label: str, unit: str = "periods") -> plt.Figure:
-    """Interval coverage by horizon and origin, one marker per model, beside the nominal level (dashed).
+def coverage(table: pd.DataFrame, heading: str, label: str, unit: str = "periods", row_label=None) -> plt.Figure:
+    """Interval coverage, one row per horizon and origin (or category), one marker per model, beside the nominal level.
 
-    ``by_origin`` is indexed by horizon, origin and model with the columns cover80 and cover95 (as
-    :meth:`workbench.evaluations.backtest.BacktestResult.by_origin` returns it). A marker left of its dashed
-    line is an interval that was too narrow there.
+    ``table`` is indexed by horizon, origin and model with the columns cover80 and cover95 (as
+    :meth:`workbench.evaluations.backtest.BacktestResult.by_origin` returns it); or by any row keys then model,
+    with ``row_label`` naming a row from its key (the columns may also be "80% coverage" and "95% coverage", as
+    ``by_category`` returns them). A marker left of its dashed line is an interval that was too narrow there.
     """
-    models = list(dict.fromkeys(by_origin.index.get_level_values("model")))
-    rows = list(dict.fromkeys((h, o) for h, o, _ in by_origin.index))[::-1]
+    table = table.rename(columns={"80% coverage": "cover80", "95% coverage": "cover95"})
+    row_label = row_label or (lambda key: f"from {key[1]}, first {key[0]} {unit}")
+    models = list(dict.fromkeys(table.index.get_level_values("model")))
+    rows = list(dict.fromkeys(key[:-1] for key in table.index))[::-1]
     fig, axes = plt.subplots(1, 2, figsize=(9, 0.3 * len(rows) * max(1, len(models) / 3) + 1.8), sharey=True)
     for ax, (col, nominal) in zip(axes, (("cover80", 0.80), ("cover95", 0.95))):
         for k, model in enumerate(models):
             offset = (k - (len(models) - 1) / 2) * 0.18
-            cover = [by_origin[col].get((h, o, model), float("nan")) for h, o in rows]
+            cover = [table[col].get((*row, model), float("nan")) for row in rows]
             ax.plot(cover, [i + offset for i in range(len(rows))], "o", color=PALETTE[k % len(PALETTE)],
                     markersize=5, label=model)
         ax.axvline(nominal, color="#444444", linewidth=0.8, linestyle="--")
@@ -119,7 +122,7 @@ def coverage(by_origin: pd.DataFrame, heading: str, label: str, unit: str = "per
         ax.set_xlabel(f"share of outcomes inside the {nominal:.0%} interval")
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    axes[0].set_yticks(range(len(rows)), [f"from {o}, first {h} {unit}" for h, o in rows], fontsize=8)
+    axes[0].set_yticks(range(len(rows)), [row_label(row if len(row) > 1 else row[0]) for row in rows], fontsize=8)
     axes[1].legend(frameon=False, fontsize=8, loc="lower left")
     fig.suptitle(title(heading, label), x=0.01, ha="left", fontsize=11)
     fig.tight_layout()

@@ -12,15 +12,24 @@ then recorded. Scores, per series and horizon window (the first h periods):
 * **Coverage** -- share of recorded values inside the central 80% and 95%
   forecast intervals.
 
+Where the intervals miss is told by category over the longest horizon
+(:meth:`BacktestResult.by_category`): coverage, and the shares of outcomes
+above and below the 95% interval. Misses on one side in one category, in
+every area at once, are a shift no series' own history foretold (a change
+in how an offence is recorded, say).
+
 Models: the pooled Bayesian NegBin, Prophet (its defaults, per series) and a
 seasonal naive forecast (the same period a year earlier, with the spread of
-in-sample seasonal differences widening with each year ahead).
+in-sample seasonal differences widening with each year ahead). When the
+model's ``spread_growth`` widens its forecasts, the same fit is also scored
+with its own spread ("Bayesian NegBin unwidened"), so the widening's effect
+is on show.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -29,7 +38,9 @@ from workbench.models import BAYES, PROPHET, model_key
 from workbench.models.series import SeriesSet
 
 NAIVE = "Seasonal naive"
+UNWIDENED = f"{BAYES} unwidened"  # the same fit with the model's own spread, scored beside it when spread_growth > 0
 LEFT_OUT_COLUMNS = ["origin", "area", "category"]
+MISS_COUNTS = ["inside80", "inside95", "above95", "below95", "points"]
 
 
 def seasonal_naive(train: SeriesSet, horizon: int, samples: int, seed: int) -> np.ndarray:
@@ -83,12 +94,61 @@ def score(draws: np.ndarray, actual: np.ndarray, scale: np.ndarray, horizons: li
     return rows
 
 
+def misses(draws: np.ndarray, actual: np.ndarray, categories: pd.Series, h: int) -> pd.DataFrame:
+    """Per category over the first h periods: outcomes inside the 80% and 95% intervals, above and below the 95%
+    interval, and all outcomes (counts; columns ``MISS_COUNTS``). draws (D, S, H), actual (S, H)."""
+    a = actual[:, :h]
+    q = np.quantile(draws[:, :, :h], [0.1, 0.9, 0.025, 0.975], axis=0)
+    flags = pd.DataFrame({
+        "inside80": ((a >= q[0]) & (a <= q[1])).sum(axis=1), "inside95": ((a >= q[2]) & (a <= q[3])).sum(axis=1),
+        "above95": (a > q[3]).sum(axis=1), "below95": (a < q[2]).sum(axis=1), "points": np.full(len(a), h),
+    })
+    return flags.groupby(categories.to_numpy()).sum().rename_axis("category").reset_index()
+
+
+def miss_parts(draws: np.ndarray, actual: np.ndarray, keys: pd.DataFrame, window: slice, n_sim: int = 300,
+               seed: int = 0) -> pd.DataFrame:
+    """Which level the misses live at: the outcome's standardised error split into shared, category, area and rest.
+
+    For every series the total over ``window`` (periods ahead) is put on the log scale and standardised by the
+    forecast's median and sd: z = (log1p(outcome) - median) / sd. z is split additively into a part shared by all
+    series (its mean), a part per category and one per area (their means about it) and the rest. The same split
+    of ``n_sim`` of the forecast's own draws, standing in for the outcome, says how big each part should be if the
+    forecast were right: a part far outside that range is a kind of shift the model does not allow for.
+    Returns one row per part: the outcome's figure, and the model's median and 90% range.
+    """
+    Q = np.log1p(draws[:, :, window].sum(axis=2))
+    q = np.log1p(actual[:, window].sum(axis=1))
+    med, sd = np.median(Q, axis=0), Q.std(axis=0) + 1e-9
+    cat, area = keys["category"].to_numpy(), keys["area"].to_numpy()
+
+    def parts(z: np.ndarray) -> list[float]:
+        df = pd.DataFrame({"z": z, "c": cat, "a": area})
+        shared = df["z"].mean()
+        c = df.groupby("c")["z"].transform("mean") - shared
+        a = df.groupby("a")["z"].transform("mean") - shared
+        rest = df["z"] - shared - c - a
+        return [shared, c.groupby(df["c"]).first().var(), a.groupby(df["a"]).first().var(), rest.var(),
+                float(np.mean(z**2))]
+
+    rng = np.random.default_rng(seed)
+    sims = np.array([parts((Q[d] - med) / sd) for d in rng.choice(len(Q), min(n_sim, len(Q)), replace=False)])
+    names = ["shared by all (mean)", "per category (variance)", "per area (variance)", "rest (variance)",
+             "all (mean square)"]
+    return pd.DataFrame({"part": names, "outcome": parts((q - med) / sd), "model median": np.median(sims, axis=0),
+                         "model 5%": np.quantile(sims, 0.05, axis=0), "model 95%": np.quantile(sims, 0.95, axis=0)}
+                        ).set_index("part")
+
+
 @dataclass
 class BacktestResult:
     scores: pd.DataFrame  # one row per model x origin x horizon
     seconds: pd.DataFrame  # one row per model x origin
     # Series not forecast at an origin (no recorded crime in the year before it): origin, area, category.
     left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEFT_OUT_COLUMNS))
+    # Outcome counts by model, origin and category over the longest horizon: columns model, origin, category and
+    # MISS_COUNTS.
+    missed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["model", "origin", "category", *MISS_COUNTS]))
 
     def table(self) -> pd.DataFrame:
         """Scores pooled over origins, one row per model and horizon."""
@@ -108,12 +168,21 @@ class BacktestResult:
         cols = ["mase", "crps", "cover80", "cover95"]
         return self.scores.set_index(["horizon", "origin", "model"])[cols].sort_index()
 
+    def by_category(self) -> pd.DataFrame:
+        """Over the longest horizon, pooled over origins, per category and model: 80% and 95% coverage, the shares
+        of outcomes above and below the 95% interval, and the number of forecasts."""
+        n = self.missed.groupby(["category", "model"], sort=True)[MISS_COUNTS].sum()
+        out = n[["inside80", "inside95", "above95", "below95"]].div(n["points"], axis=0)
+        out.columns = ["80% coverage", "95% coverage", "above 95%", "below 95%"]
+        return out.assign(forecasts=n["points"].astype(int))
+
     def wall_times(self) -> pd.Series:
         return self.seconds.groupby("model")["seconds"].sum().rename("seconds (all origins)")
 
     def figures(self) -> dict:
         """The results JSON: per horizon (``h12``, ...) and model, MASE, scaled CRPS and coverage; and per origin
-        the number of series left out (``series_left_out``)."""
+        the number of series left out (``series_left_out``); over the longest horizon, per model and category,
+        coverage and misses above and below the 95% interval (``by_category_hN``)."""
         table = self.table()
         out = {
             f"h{h}": {model_key(m): {k: int(v) if k == "forecasts" else round(float(v), 4) for k, v in row.items()}
@@ -122,6 +191,12 @@ class BacktestResult:
         }
         counts = self.left_out.groupby("origin").size()
         out["series_left_out"] = {o: int(counts.get(o, 0)) for o in self.scores["origin"].unique()}
+        if len(self.missed):
+            out[f"by_category_h{int(self.scores['horizon'].max())}"] = {
+                model_key(m): {c: {k: int(v) if k == "forecasts" else round(float(v), 4) for k, v in row.items()}
+                               for c, row in g.droplevel("model").to_dict("index").items()}
+                for m, g in self.by_category().groupby(level="model")
+            }
         return out
 
     def summary_text(self, word: str, label: str) -> str:
@@ -142,7 +217,7 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
     from workbench.models import negbin, prophet_model
 
     H = max(horizons)
-    rows, times, left_out = [], [], []
+    rows, times, left_out, missed = [], [], [], []
     starts = {}
     for origin in origins:  # check every origin before fitting anything
         o = pd.Timestamp(f"{origin}-01")
@@ -175,6 +250,9 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         fitted = negbin.fit(train, cfg, sampler, seed)
         forecasts[BAYES] = fitted.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
         times.append({"model": BAYES, "origin": origin, "seconds": time.perf_counter() - t0})
+        if cfg.spread_growth > 0:
+            own = replace(fitted, config=replace(fitted.config, spread_growth=0.0))
+            forecasts[UNWIDENED] = own.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
         if prophet:
             _, draws, secs = prophet_model.forecast(train, end, seed, prophet_samples, cfg.shocks)
             forecasts[PROPHET] = draws
@@ -185,8 +263,10 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         for name, draws in forecasts.items():
             for r in score(draws, actual, scale, horizons):
                 rows.append({"model": name, "origin": origin, "series": len(train.keys), **r})
+            missed.append(misses(draws, actual, train.keys["category"], H).assign(model=name, origin=origin))
     return BacktestResult(pd.DataFrame(rows), pd.DataFrame(times),
-                          pd.concat(left_out, ignore_index=True) if left_out else pd.DataFrame(columns=LEFT_OUT_COLUMNS))
+                          pd.concat(left_out, ignore_index=True) if left_out else pd.DataFrame(columns=LEFT_OUT_COLUMNS),
+                          pd.concat(missed, ignore_index=True))
 
 
 def active_series(train: SeriesSet) -> tuple[np.ndarray, np.ndarray]:

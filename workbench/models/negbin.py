@@ -8,6 +8,8 @@ For series s = (area a, category c) and period t::
                  + sum_j shock_cat[c, j] * in_shock_j(t)               # known breaks (COVID, recording changes)
                  + walk[s, t]                                          # optional: the series' own wandering level
                  + walk_cat[c, t]                                      # optional: the category's, shared by its series
+                 + walk_area[a, t]                                     # optional: the area's, shared by its series
+                 + walk_shared[t]                                      # optional: one shared by every series
     y[s, t] ~ NegativeBinomial(mu[s, t], alpha_cat[c])
 
 The trend is piecewise linear in time: the history is cut into segments at
@@ -54,6 +56,19 @@ forecasts carry it on from where it had got to, so a category's
 series move together and the uncertainty of the total is not diluted by
 averaging over independent series walks.
 
+**Area-wide and shared wandering levels** (``area_level_walk``,
+``shared_level_walk``). Other shifts hit every category of one area at once
+(a force changes how it records crime, or reorganises), or every series
+everywhere (a national change in recording standards). These walks are built
+as the category walk is -- from zero, innovation sd learnt per area (or once
+for the shared walk), HalfNormal(0.05) prior, Student-t steps with
+``area_walk_df`` / ``shared_walk_df`` -- and carried on in forecasts the same
+way. The shared walk is projected off the whole design, as the category walk
+is; an area's walk only off its mean, because an area's trend is held close
+to its category's (``area_slope_scale``) and could not take up the drift. Two
+walks that group the series alike (an area walk on a panel of one category,
+say) are one walk written twice, and the fit stops saying which to turn off.
+
 **Forecasts** are posterior predictive draws: for each posterior draw the
 trend carries on with the last segment's slope, bends again in the future at
 the historical changepoint rate with the draw's own historical step size (as
@@ -64,8 +79,12 @@ by at most ``1 / -log(phi)`` years' worth of the last slope (a damped trend;
 future bends fade the same way). With the wandering level, each series
 starts from where its walk had got to and keeps walking with the draw's
 innovation sd, so intervals widen with the horizon as the history's wander
-says. Totals over areas, categories and periods are sums of the same draws,
-so their uncertainty is right.
+says. With ``spread_growth`` g > 0 the draws' log means are spread further
+about their median, by a factor 1 + g * (years ahead): an empirical widening,
+chosen by backtest, for shifts no history showed (as weather forecasters
+widen an ensemble's spread by its past errors); the model's own intervals are
+those with g = 0. Totals over areas, categories and periods are sums of the
+same draws, so their uncertainty is right.
 """
 
 from __future__ import annotations
@@ -102,7 +121,12 @@ class ModelConfig:
     level_walk_df: float | None = None
     category_level_walk: bool = False
     category_walk_df: float | None = None
+    area_level_walk: bool = False
+    area_walk_df: float | None = None
+    shared_level_walk: bool = False
+    shared_walk_df: float | None = None
     trend_damping: float = 1.0
+    spread_growth: float = 0.0
     fourier_order: int = 3
     shocks: list[Shock] = field(default_factory=list)
 
@@ -120,7 +144,12 @@ class ModelConfig:
             level_walk_df=params.level_walk_df,
             category_level_walk=params.category_level_walk,
             category_walk_df=params.category_walk_df,
+            area_level_walk=params.area_level_walk,
+            area_walk_df=params.area_walk_df,
+            shared_level_walk=params.shared_level_walk,
+            shared_walk_df=params.shared_walk_df,
             trend_damping=params.trend_damping,
+            spread_growth=params.spread_growth,
             fourier_order=params.fourier_order,
             shocks=[Shock(s.name, s.start, s.end) for s in params.shocks],
         )
@@ -203,6 +232,12 @@ class Fitted:
         weights = segment_durations(np.array([span]), self.edges)[0]
         return self.draws("slope_cat") @ (weights / weights.sum())
 
+    def walk_groups(self) -> list[tuple[str, np.ndarray]]:
+        """The shared random-walk levels the model has, each with the group of every series."""
+        return [(group, idx) for group, idx in (("category", self.cat_idx), ("area", self.area_idx),
+                                                ("shared", np.zeros_like(self.cat_idx)))
+                if getattr(self.config, f"{group}_level_walk")]
+
     def forecast(self, end: pd.Timestamp, seed: int, max_draws: int = 1000) -> tuple[pd.DatetimeIndex, np.ndarray]:
         """Posterior predictive draws of the counts after the data up to ``end``: (periods, draws[D, S, H])."""
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(41,)))
@@ -237,12 +272,18 @@ class Fitted:
             sd = self.draws("level_sd", pick)[:, self.cat_idx]  # (D, S)
             steps = sd[:, :, None] * innovations(rng, self.config.level_walk_df, log_mu.shape)
             log_mu = log_mu + self.draws("level_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
-        if H and self.config.category_level_walk:
-            # The category's shared level keeps wandering too: one path per category, felt by all its series.
-            sd = self.draws("category_walk_sd", pick)  # (D, C)
-            steps = sd[:, :, None] * innovations(rng, self.config.category_walk_df, (*sd.shape, H))
-            path = self.draws("category_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
-            log_mu = log_mu + path[:, self.cat_idx, :]
+        for group, idx in self.walk_groups():
+            # A group's shared level keeps wandering too: one path per category (area, or one for all), felt by all
+            # its series, with the draw's innovation sd.
+            sd = self.draws(f"{group}_walk_sd", pick)  # (D, G)
+            steps = sd[:, :, None] * innovations(rng, getattr(self.config, f"{group}_walk_df"), (*sd.shape, H))
+            path = self.draws(f"{group}_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
+            log_mu = log_mu + path[:, idx, :]
+        if H and self.config.spread_growth > 0:
+            # Widen the spread of the log means about their median by a share per year ahead: shifts the history
+            # never showed (a national change in recording, a pandemic), at the rate past backtests found them.
+            med = np.median(log_mu, axis=0)
+            log_mu = med + (log_mu - med) * (1.0 + self.config.spread_growth * (tau_f - last))
         if self.config.series_dispersion:
             alpha = self.draws("alpha_series", pick)[:, :, None]
         else:
@@ -319,6 +360,29 @@ def residual_projection(basis: np.ndarray) -> np.ndarray:
     return np.eye(basis.shape[0]) - u @ u.T
 
 
+WALKS = {"series": "series_level_walk", "category": "category_level_walk", "area": "area_level_walk",
+         "shared": "shared_level_walk"}
+
+
+def same_walk(config: ModelConfig, area_idx: np.ndarray, cat_idx: np.ndarray) -> None:
+    """Stop when two of the walks turned on group the series alike (e.g. a category walk with one area per category).
+
+    Two walks over the same groups of series are one walk written twice:
+    the data cannot tell their shares apart and the sampler wanders between them.
+    """
+    groups = {"series": np.arange(len(cat_idx)), "category": cat_idx, "area": area_idx,
+              "shared": np.zeros_like(cat_idx)}
+    on = [w for w in WALKS if getattr(config, WALKS[w])]
+    for i, first in enumerate(on):
+        for second in on[i + 1:]:
+            pairs = len(set(zip(groups[first], groups[second])))
+            if pairs == len(set(groups[first])) == len(set(groups[second])):
+                raise ValueError(
+                    f"model.{WALKS[first]} and model.{WALKS[second]} are the same walk here: this panel's series fall "
+                    f"into the same groups for both ({pairs} of them; e.g. one area, or one category, or "
+                    f"series_by other than area_category): set one of them to false")
+
+
 def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int) -> Fitted:
     """Fit the pooled Negative Binomial model to every series of ``data``."""
     import time
@@ -338,9 +402,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
     covered = ~np.isnan(data.y).all(axis=0)
     if np.isnan(data.y[:, covered]).any():
         raise ValueError("a series has missing periods where others do not; the panel should be complete")
-    if config.category_level_walk and config.series_level_walk and len(categories) == len(data.keys):
-        raise ValueError("model.category_level_walk and model.series_level_walk are the same walk when each category "
-                         "has one series (one area, or series_by: category): set one of them to false")
+    same_walk(config, ai, ci)
     if config.history_years is not None:
         recent = data.periods > data.periods[-1] - pd.DateOffset(months=round(12 * config.history_years))
         covered = covered & recent
@@ -362,7 +424,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
     coords = {
         "series": np.arange(len(data.keys)), "area": areas, "category": categories, "segment": np.arange(len(edges)),
         "fourier": np.arange(F.shape[1]), "shock": [s.name for s in config.shocks], "period": np.arange(len(periods)),
-        "step": np.arange(1, len(periods)),
+        "step": np.arange(1, len(periods)), "shared": ["all series"],
     }
     with pm.Model(coords=coords):
         level = pm.Normal("level", center, 1.0, dims="series")
@@ -395,17 +457,22 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
             walk = walk_from_zero(level_sd[ci], level_z)
             pm.Deterministic("level_walk_last", walk[:, -1], dims="series")
             log_mu = log_mu + walk
-        if config.category_level_walk:
-            # A category-wide random-walk level from zero, shared by the category's series: a shift in how a
-            # category is recorded everywhere at once. Non-centred; innovation sd learnt per category.
-            cat_sd = pm.HalfNormal("category_walk_sd", 0.05, dims="category")
-            cat_z = walk_innovations("category_walk_z", config.category_walk_df, ("category", "step"))
-            raw = walk_from_zero(cat_sd, cat_z)
-            # Only the part of the walk that the level, trend, seasonality and shocks cannot describe: without this
-            # the walk's tilt and the category's slopes trade off, and the sampler crawls along that ridge.
-            cat_walk = pt.dot(raw, residual_projection(np.column_stack([np.ones(len(periods)), dur, F, X])))
-            pm.Deterministic("category_walk_last", cat_walk[:, -1], dims="category")
-            log_mu = log_mu + cat_walk[ci]
+        # Shared random-walk levels from zero: a category's (a shift in how it is recorded everywhere at once), an
+        # area's (a force's own recording or reorganisation moves all its categories), one for all series (a
+        # national shift). Non-centred; innovation sd learnt per group. Only the part of each walk that the group's
+        # own terms cannot describe is kept (its residual after least squares on their design): without this a
+        # walk's tilt and the slopes trade off, and the sampler crawls along that ridge. A category's or all series'
+        # level, trend, seasonality and shocks are free to take the rest; an area's trend is held close to its
+        # category's (area_slope_scale), so an area's walk gives up only its mean, and keeps its drift.
+        full = residual_projection(np.column_stack([np.ones(len(periods)), dur, F, X]))
+        mean_only = residual_projection(np.ones((len(periods), 1)))
+        for group, idx, project in (("category", ci, full), ("area", ai, mean_only), ("shared", np.zeros_like(ci), full)):
+            if getattr(config, f"{group}_level_walk"):
+                sd = pm.HalfNormal(f"{group}_walk_sd", 0.05, dims=group)
+                z = walk_innovations(f"{group}_walk_z", getattr(config, f"{group}_walk_df"), (group, "step"))
+                walk = pt.dot(walk_from_zero(sd, z), project)
+                pm.Deterministic(f"{group}_walk_last", walk[:, -1], dims=group)
+                log_mu = log_mu + walk[idx]
         alpha = pm.LogNormal("alpha", np.log(30.0), 1.5, dims="category")
         if config.series_dispersion:
             alpha_sd = pm.HalfNormal("alpha_sd", 0.5)
@@ -454,6 +521,7 @@ class Diagnostics:
 def diagnostics(fitted: Fitted) -> Diagnostics:
     """r-hat, bulk ESS and divergences over the model's free parameters."""
     names = ("level", "slope_cat", "slope_area", "slope_series", "season_cat", "shock_cat", "alpha", "alpha_sd", "level_sd",
-             "category_walk_sd")
+             "category_walk_sd", "area_walk_sd",
+             "shared_walk_sd")
     max_rhat, min_ess, div = convergence(fitted.idata, names)
     return Diagnostics(max_rhat, min_ess, div, fitted.n_draws, int(fitted.idata["posterior"].sizes["chain"]))
