@@ -48,21 +48,28 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def backtest(params_path: str) -> int:
-    from workbench.data import load_panel
-    from workbench.evaluations import backtest as bt
-    from workbench.models import BAYES, PROPHET
-    from workbench.models.series import series_matrix
-    from workbench.params import load_params
+def backtest_settings(params_path: str):
+    """The run settings and the ``90-backtest`` parameters of a params file; None (said on stderr) if it has none."""
+    from workbench.params import BacktestParams, load_params
 
     run = load_params(params_path)
     entry = next((e for e in run.notebooks if e.name == "90-backtest"), None)
     if entry is None:
         print(f"{params_path}: no 90-backtest entry in notebooks", file=sys.stderr)
-        return 2
-    from workbench.params import BacktestParams
+        return None
+    return run, BacktestParams.model_validate(entry.parameters)
 
-    p = BacktestParams.model_validate(entry.parameters)
+
+def backtest(params_path: str) -> int:
+    from workbench.data import load_panel
+    from workbench.evaluations import backtest as bt
+    from workbench.models import BAYES, PROPHET
+    from workbench.models.series import series_matrix
+
+    settings = backtest_settings(params_path)
+    if settings is None:
+        return 2
+    run, p = settings
     panel = load_panel(run)
     by = ("area", "category") if p.series_by == "area_category" else ("category",)
     data = series_matrix(panel, by)
@@ -216,14 +223,11 @@ def validate(params_path: str, origin: str, overrides: list[str], growths: list[
     from workbench.evaluations import backtest as bt
     from workbench.models import negbin
     from workbench.models.series import series_matrix
-    from workbench.params import BacktestParams, load_params
 
-    run = load_params(params_path)
-    entry = next((e for e in run.notebooks if e.name == "90-backtest"), None)
-    if entry is None:
-        print(f"{params_path}: no 90-backtest entry in notebooks", file=sys.stderr)
+    settings = backtest_settings(params_path)
+    if settings is None:
         return 2
-    p = BacktestParams.model_validate(entry.parameters)
+    run, p = settings
     update, fields = {}, type(p.model).model_fields
     for item in overrides:
         key, sep, value = item.partition("=")
