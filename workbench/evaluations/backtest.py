@@ -75,11 +75,16 @@ def crps(draws: np.ndarray, actual: np.ndarray) -> np.ndarray:
     return term1 - term2.reshape(actual.shape)
 
 
+def interval_bounds(draws: np.ndarray) -> np.ndarray:
+    """The 80% and 95% central intervals of sample forecasts: (4, ...) = 10%, 90%, 2.5% and 97.5% quantiles."""
+    return np.quantile(draws, [0.1, 0.9, 0.025, 0.975], axis=0)
+
+
 def score(draws: np.ndarray, actual: np.ndarray, scale: np.ndarray, horizons: list[int]) -> list[dict]:
     """Scores for the first h periods, for each h in ``horizons``. draws (D, S, H), actual (S, H), scale (S,)."""
     med = np.median(draws, axis=0)
     c = crps(draws, actual)
-    q = np.quantile(draws, [0.1, 0.9, 0.025, 0.975], axis=0)
+    q = interval_bounds(draws)
     rows = []
     for h in horizons:
         a, sl = actual[:, :h], slice(0, h)
@@ -98,7 +103,7 @@ def misses(draws: np.ndarray, actual: np.ndarray, categories: pd.Series, h: int)
     """Per category over the first h periods: outcomes inside the 80% and 95% intervals, above and below the 95%
     interval, and all outcomes (counts; columns ``MISS_COUNTS``). draws (D, S, H), actual (S, H)."""
     a = actual[:, :h]
-    q = np.quantile(draws[:, :, :h], [0.1, 0.9, 0.025, 0.975], axis=0)
+    q = interval_bounds(draws[:, :, :h])
     flags = pd.DataFrame({
         "inside80": ((a >= q[0]) & (a <= q[1])).sum(axis=1), "inside95": ((a >= q[2]) & (a <= q[3])).sum(axis=1),
         "above95": (a > q[3]).sum(axis=1), "below95": (a < q[2]).sum(axis=1), "points": np.full(len(a), h),

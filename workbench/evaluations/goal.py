@@ -394,7 +394,7 @@ def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, lab
         "no future intervention or recording change is known, the named shocks are over, and the target year is a "
         "financial year (April to March)."
     )
-    growth = getattr(run.fitted.config, "spread_growth", 0.0)
+    growth = run.fitted.config.spread_growth
     if growth > 0:
         parts[-1] += (f" The Bayesian intervals are widened beyond the model's own by {growth:.0%} of their spread for "
                       "each year ahead (model.spread_growth), for shifts the history never showed.")

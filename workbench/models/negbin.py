@@ -90,7 +90,7 @@ same draws, so their uncertainty is right.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -133,26 +133,8 @@ class ModelConfig:
     @classmethod
     def from_params(cls, params: ForecastModelParams) -> "ModelConfig":
         """The model settings of a notebook's ``model:`` section."""
-        return cls(
-            changepoint_every_years=params.changepoint_every_years,
-            changepoint_scale=params.changepoint_scale,
-            area_slope_scale=params.area_slope_scale,
-            series_slope_scale=params.series_slope_scale,
-            history_years=params.history_years,
-            series_dispersion=params.series_dispersion,
-            series_level_walk=params.series_level_walk,
-            level_walk_df=params.level_walk_df,
-            category_level_walk=params.category_level_walk,
-            category_walk_df=params.category_walk_df,
-            area_level_walk=params.area_level_walk,
-            area_walk_df=params.area_walk_df,
-            shared_level_walk=params.shared_level_walk,
-            shared_walk_df=params.shared_walk_df,
-            trend_damping=params.trend_damping,
-            spread_growth=params.spread_growth,
-            fourier_order=params.fourier_order,
-            shocks=[Shock(s.name, s.start, s.end) for s in params.shocks],
-        )
+        same = {f.name: getattr(params, f.name) for f in fields(cls) if f.name != "shocks"}
+        return cls(**same, shocks=[Shock(s.name, s.start, s.end) for s in params.shocks])
 
 
 def fourier(periods: pd.DatetimeIndex, per_year: int, order: int) -> np.ndarray:
@@ -232,12 +214,6 @@ class Fitted:
         weights = segment_durations(np.array([span]), self.edges)[0]
         return self.draws("slope_cat") @ (weights / weights.sum())
 
-    def walk_groups(self) -> list[tuple[str, np.ndarray]]:
-        """The shared random-walk levels the model has, each with the group of every series."""
-        return [(group, idx) for group, idx in (("category", self.cat_idx), ("area", self.area_idx),
-                                                ("shared", np.zeros_like(self.cat_idx)))
-                if getattr(self.config, f"{group}_level_walk")]
-
     def forecast(self, end: pd.Timestamp, seed: int, max_draws: int = 1000) -> tuple[pd.DatetimeIndex, np.ndarray]:
         """Posterior predictive draws of the counts after the data up to ``end``: (periods, draws[D, S, H])."""
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(41,)))
@@ -272,7 +248,9 @@ class Fitted:
             sd = self.draws("level_sd", pick)[:, self.cat_idx]  # (D, S)
             steps = sd[:, :, None] * innovations(rng, self.config.level_walk_df, log_mu.shape)
             log_mu = log_mu + self.draws("level_walk_last", pick)[:, :, None] + np.cumsum(steps, axis=2)
-        for group, idx in self.walk_groups():
+        for group, idx in walk_groups(self.area_idx, self.cat_idx).items():
+            if group == "series" or not getattr(self.config, f"{group}_level_walk"):
+                continue
             # A group's shared level keeps wandering too: one path per category (area, or one for all), felt by all
             # its series, with the draw's innovation sd.
             sd = self.draws(f"{group}_walk_sd", pick)  # (D, G)
@@ -360,8 +338,12 @@ def residual_projection(basis: np.ndarray) -> np.ndarray:
     return np.eye(basis.shape[0]) - u @ u.T
 
 
-WALKS = {"series": "series_level_walk", "category": "category_level_walk", "area": "area_level_walk",
-         "shared": "shared_level_walk"}
+WALKS = ("series", "category", "area", "shared")  # the random-walk levels; each is turned on by ``{walk}_level_walk``
+
+
+def walk_groups(area_idx: np.ndarray, cat_idx: np.ndarray) -> dict[str, np.ndarray]:
+    """The group of every series under each walk: its own, its category's, its area's, or one for all."""
+    return {"series": np.arange(len(cat_idx)), "category": cat_idx, "area": area_idx, "shared": np.zeros_like(cat_idx)}
 
 
 def same_walk(config: ModelConfig, area_idx: np.ndarray, cat_idx: np.ndarray) -> None:
@@ -370,15 +352,14 @@ def same_walk(config: ModelConfig, area_idx: np.ndarray, cat_idx: np.ndarray) ->
     Two walks over the same groups of series are one walk written twice:
     the data cannot tell their shares apart and the sampler wanders between them.
     """
-    groups = {"series": np.arange(len(cat_idx)), "category": cat_idx, "area": area_idx,
-              "shared": np.zeros_like(cat_idx)}
-    on = [w for w in WALKS if getattr(config, WALKS[w])]
+    groups = walk_groups(area_idx, cat_idx)
+    on = [w for w in WALKS if getattr(config, f"{w}_level_walk")]
     for i, first in enumerate(on):
         for second in on[i + 1:]:
             pairs = len(set(zip(groups[first], groups[second])))
             if pairs == len(set(groups[first])) == len(set(groups[second])):
                 raise ValueError(
-                    f"model.{WALKS[first]} and model.{WALKS[second]} are the same walk here: this panel's series fall "
+                    f"model.{first}_level_walk and model.{second}_level_walk are the same walk here: this panel's series fall "
                     f"into the same groups for both ({pairs} of them; e.g. one area, or one category, or "
                     f"series_by other than area_category): set one of them to false")
 
@@ -466,8 +447,9 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
         # category's (area_slope_scale), so an area's walk gives up only its mean, and keeps its drift.
         full = residual_projection(np.column_stack([np.ones(len(periods)), dur, F, X]))
         mean_only = residual_projection(np.ones((len(periods), 1)))
-        for group, idx, project in (("category", ci, full), ("area", ai, mean_only), ("shared", np.zeros_like(ci), full)):
-            if getattr(config, f"{group}_level_walk"):
+        for group, idx in walk_groups(ai, ci).items():
+            if group != "series" and getattr(config, f"{group}_level_walk"):
+                project = mean_only if group == "area" else full
                 sd = pm.HalfNormal(f"{group}_walk_sd", 0.05, dims=group)
                 z = walk_innovations(f"{group}_walk_z", getattr(config, f"{group}_walk_df"), (group, "step"))
                 walk = pt.dot(walk_from_zero(sd, z), project)
