@@ -49,7 +49,7 @@ lab: $(STAMP)
 	@token=$${JUPYTER_TOKEN:-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \
 	root=$$([ "$$(id -u)" = 0 ] && echo --allow-root); \
 	echo "JupyterLab on http://127.0.0.1:$${PORT:-8888}/lab/tree/notebooks?token=$$token"; \
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$${PORT:-8888} --no-browser $$root \
+	WORKBENCH_PROGRESS_BAR=1 $(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$${PORT:-8888} --no-browser $$root \
 	  --IdentityProvider.token="$$token" --ServerApp.root_dir="$(CURDIR)"
 
 golden: $(STAMP)

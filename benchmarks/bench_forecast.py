@@ -102,6 +102,59 @@ def backtest(params_path: str) -> int:
     return 0
 
 
+def forces(params_path: str, force_list: list[str] | None, prophet: bool) -> int:
+    """The backtest one force at a time (a series per offence group), pooled over the forces: the single-force setting."""
+    import numpy as np
+
+    from workbench.data import load_panel
+    from workbench.evaluations import backtest as bt
+    from workbench.models import BAYES
+    from workbench.models.series import series_matrix
+
+    settings = backtest_settings(params_path)
+    if settings is None:
+        return 2
+    run, p = settings
+    panel = load_panel(run)
+    names = force_list or sorted(str(f) for f in panel["force"].unique())
+    unknown = [f for f in names if f not in set(panel["force"].astype(str))]
+    if unknown:
+        print(f"--forces: {', '.join(unknown)} not in the data (it holds: {', '.join(sorted(set(panel['force'].astype(str))))})",
+              file=sys.stderr)
+        return 2
+    print(f"data: {run.data.label}, {len(names)} forces one at a time, series by {p.series_by}, origins {p.origins}, "
+          f"horizons {p.horizons}; sampler {run.sampler.chains} chains x {run.sampler.draws} draws "
+          f"(+{run.sampler.tune} tuning)")
+    by = ("area", "category") if p.series_by == "area_category" else ("category",)
+    started = time.perf_counter()
+    parts = []
+    for k, force in enumerate(names, 1):
+        data = series_matrix(panel[panel["force"].astype(str) == force], by)
+        t0 = time.perf_counter()
+        res = bt.run(data, p.origins, p.horizons, p.model, run.sampler, run.seed, prophet and p.prophet,
+                     p.prophet_samples, say=lambda s: None)
+        parts.append(res)
+        t = res.table().xs(max(p.horizons), level="horizon")
+        print(f"[{k}/{len(names)}] {force}: {len(data.keys)} series, {time.perf_counter() - t0:.0f} s; "
+              f"h{max(p.horizons)} 80% / 95% cover {t.loc[BAYES, '80% coverage']:.0%} / {t.loc[BAYES, '95% coverage']:.0%}",
+              flush=True)
+    pooled = bt.BacktestResult(pd.concat([r.scores for r in parts], ignore_index=True),
+                               pd.concat([r.seconds for r in parts], ignore_index=True))
+    table = pooled.table()
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print()
+        print(table.round(3).to_string())
+        print()
+        print(pooled.wall_times().round(1).to_string())
+    print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
+    for h in p.horizons:
+        t = table.xs(h, level="horizon")
+        print(f"horizon {h}: 80% cover {t.loc[BAYES, '80% coverage']:.1%} (75-85%), "
+              f"95% cover {t.loc[BAYES, '95% coverage']:.1%} (91-98%), MASE {t.loc[BAYES, 'MASE']:.3f} "
+              f"vs seasonal naive {t.loc[BAYES, 'MASE'] / t.loc[bt.NAIVE, 'MASE'] - 1:+.1%}")
+    return 0 if np.isfinite(table.to_numpy(dtype=float)).all() else 1
+
+
 def speed(draws: int) -> int:
     from workbench.data import demo
     from workbench.models import negbin, prophet_model
@@ -276,6 +329,10 @@ def main() -> int:
     sub = ap.add_subparsers(dest="what")
     b = sub.add_parser("backtest")
     b.add_argument("params", nargs="?", default=str(REPO / "params" / "backtest-homeoffice.yaml"))
+    f = sub.add_parser("forces", help="the backtest one force at a time (validates the single-force preset)")
+    f.add_argument("params", nargs="?", default=str(REPO / "params" / "backtest-homeoffice-forces.yaml"))
+    f.add_argument("--forces", default=None, help="comma-separated force slugs (default: every force in the data)")
+    f.add_argument("--no-prophet", action="store_true", help="our model and seasonal naive only")
     s = sub.add_parser("speed")
     s.add_argument("--draws", type=int, default=300)
     c = sub.add_parser("calibration")
@@ -296,6 +353,8 @@ def main() -> int:
         return validate(args.params, args.origin, args.set, growths)
     if args.what is None:  # `make bench`: speed and the backtest
         return speed(300) or backtest(str(REPO / "params" / "backtest-homeoffice.yaml"))
+    if args.what == "forces":
+        return forces(args.params, args.forces.split(",") if args.forces else None, not args.no_prophet)
     if args.what == "calibration":
         cat_df = args.walk_df if args.category_walk_df is None else args.category_walk_df
         return calibration(args.replicates, args.draws, args.walk_df, cat_df)

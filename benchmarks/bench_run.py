@@ -1,12 +1,14 @@
-"""Time a whole report run: `workbench run params/demo.yaml` (wall time and peak memory).
+"""Time a whole report run, exactly as users run it: `workbench run PARAMS` (default params/demo.yaml = `make report`).
 
-Usage: .venv/bin/python benchmarks/bench_run.py [PARAMS.yaml] [--repeat N]
+Usage: .venv/bin/python benchmarks/bench_run.py [PARAMS.yaml] [--states cold,warm] [--repeat N]
 
-Runs the command as a child process (so start-up, kernel launch and HTML export
-count), writes into a temporary output folder, and prints wall time, the peak
-resident memory of the largest child process (the notebook kernel or the runner)
-and each notebook's own duration from run.json. Also times generating the demo
-panel alone, the part every demo notebook repeats.
+- cold: an empty PyTensor compile directory and an empty numba cache (a fresh machine after `make venv`);
+- warm: the same caches again, as they are after the cold run (every later run on that machine).
+
+Runs the command as a child process (so start-up, kernel launch, compiling, sampling and HTML export all
+count), writes into a temporary output folder, and prints each state's wall time, each notebook's own duration
+from run.json, the sampler diagnostics the notebooks reported, and the peak resident memory of the largest child.
+The load average is printed too: figures from a busy machine are not the machine's speed.
 """
 
 from __future__ import annotations
@@ -25,42 +27,83 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+def run_once(cmd: list[str], params: str, env: dict[str, str]) -> tuple[float, dict, dict]:
+    """One `workbench run`: (wall seconds, manifest, results by notebook)."""
+    with tempfile.TemporaryDirectory() as out:
+        t = time.perf_counter()
+        res = subprocess.run([*cmd, "run", params, "--out", out], capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - t
+        if res.returncode not in (0, 1):
+            sys.stderr.write(res.stderr[-4000:])
+            raise SystemExit(res.returncode)
+        (manifest_path,) = [p for p in Path(out).glob("*/*/run.json") if not p.parent.is_symlink()]
+        manifest = json.loads(manifest_path.read_text())
+        results = {}
+        for nb in manifest["notebooks"]:
+            if nb.get("results"):
+                results[nb["name"]] = json.loads((manifest_path.parent / nb["results"]).read_text())["figures"]
+    return wall, manifest, results
+
+
+def diagnostics(results: dict) -> list[str]:
+    """The sampler diagnostics each notebook put in its results JSON."""
+    lines = []
+    for name, fig in results.items():
+        for key, d in _find(fig, "diagnostics"):
+            if isinstance(d, dict) and "max_rhat" in d:
+                lines.append(f"    {name} {key}: r-hat max {d['max_rhat']}, bulk ESS min {d.get('min_ess_bulk')}, "
+                             f"divergences {d.get('divergences')}, ok {d.get('ok')}")
+    return lines
+
+
+def _find(obj, key, path="") -> list:
+    out = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            here = f"{path}.{k}" if path else k
+            if k == key:
+                out.append((here, v))
+            else:
+                out.extend(_find(v, key, here))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("params", nargs="?", default=str(REPO / "params" / "demo.yaml"))
-    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--states", default="cold,warm", help="comma-separated: cold, warm (warm reuses cold's caches)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per state")
     args = ap.parse_args()
     exe = Path(sys.executable).with_name("workbench")
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "workbench.cli"])]
-
-    from workbench.data import load_panel
-    from workbench.params import load_params
-
-    params = load_params(args.params)
-    t = time.perf_counter()
-    panel = load_panel(params)
-    gen = time.perf_counter() - t
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "workbench.cli"]
+    states = [s.strip() for s in args.states.split(",") if s.strip()]
+    bad = [s for s in states if s not in ("cold", "warm")]
+    if bad:
+        ap.error(f"--states: unknown state(s) {bad}; use cold and/or warm")
 
     print(f"benchmark: workbench run {Path(args.params).name}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"panel: {len(panel):,} rows, generated/loaded in {gen:.2f} s")
-    walls = []
-    for i in range(args.repeat):
-        with tempfile.TemporaryDirectory() as out:
-            t = time.perf_counter()
-            res = subprocess.run([*cmd, "run", args.params, "--out", out], capture_output=True, text=True)
-            wall = time.perf_counter() - t
-            if res.returncode != 0:
-                print(res.stderr, file=sys.stderr)
-                return res.returncode
-            (manifest_path,) = [p for p in Path(out).glob("*/*/run.json") if not p.parent.is_symlink()]
-            manifest = json.loads(manifest_path.read_text())
-        walls.append(wall)
-        per_nb = ", ".join(f"{n['name']} {n['duration_s']:.1f} s" for n in manifest["notebooks"])
-        print(f"run {i + 1}: wall {wall:.1f} s  ({per_nb})")
-    # ru_maxrss of children is the largest single child (KiB on Linux).
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average at start {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="bench-caches-") as caches:
+        env = dict(os.environ)
+        # Both compile caches in a folder of this benchmark's own: cold starts them empty, warm reuses them.
+        env["PYTENSOR_FLAGS"] = f"base_compiledir={caches}/pytensor"
+        env["NUMBA_CACHE_DIR"] = f"{caches}/numba"
+        totals = {}
+        for state in states:
+            for i in range(args.repeat):
+                wall, manifest, results = run_once(cmd, args.params, env)
+                per_nb = ", ".join(f"{n['name']} {n['duration_s']:.0f} s" + ("" if n["status"] == "ok" else " FAILED")
+                                   for n in manifest["notebooks"])
+                print(f"{state} run {i + 1}: wall {wall:.0f} s ({wall / 60:.1f} min), status {manifest['status']}; "
+                      f"load average now {os.getloadavg()[0]:.2f}")
+                print(f"    {per_nb}")
+                for line in diagnostics(results):
+                    print(line)
+                totals.setdefault(state, []).append(wall)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"wall time: best {min(walls):.1f} s, mean {sum(walls) / len(walls):.1f} s over {len(walls)} run(s)")
+    for state, walls in totals.items():
+        print(f"{state}: best {min(walls):.0f} s ({min(walls) / 60:.1f} min) over {len(walls)} run(s)")
     print(f"peak memory (largest child process): {peak_mb:.0f} MB")
     return 0
 

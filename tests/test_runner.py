@@ -21,11 +21,17 @@ pytestmark = pytest.mark.notebooks
 CI = REPO / "params" / "ci.yaml"
 
 
+#: The second run of the CI params repeats the cheapest notebook only: nbval re-executes every golden notebook
+#: (made from the same params file by `make golden`) and compares its figures, so each notebook's reproducibility
+#: is checked there without a third execution here.
+AGAIN = "00-data-overview"
+
+
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("outputs")
     first = runner.run(CI, out_dir=out)
-    second = runner.run(CI, out_dir=out)
+    second = runner.run(CI, out_dir=out, only=AGAIN)
     return out, first, second
 
 
@@ -119,8 +125,10 @@ def test_scorecard_results_and_publication_suppression(two_runs):
 def test_same_params_twice_give_identical_results(two_runs):
     _, first, second = two_runs
     assert first.folder != second.folder
-    for path in sorted((first.folder / "results").iterdir()):
-        assert path.read_bytes() == (second.folder / "results" / path.name).read_bytes(), path.name
+    again = sorted((second.folder / "results").iterdir())
+    assert [p.name for p in again] == [f"{AGAIN}.json"]
+    for path in again:
+        assert path.read_bytes() == (first.folder / "results" / path.name).read_bytes(), path.name
 
 
 @pytest.fixture

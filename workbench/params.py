@@ -226,6 +226,16 @@ class ForecastModelParams(Strict):
     fourier_order: int = Field(3, ge=0, le=6, description="yearly Fourier terms (pairs)")
     shocks: list[ShockParams] = Field(default_factory=lambda: [ShockParams(**s) for s in DEFAULT_SHOCKS])
     forecast_draws: int = Field(1000, ge=10, le=10000, description="posterior predictive draws kept")
+    preset: str | None = Field(None, description="a named, validated set of these settings (params/reference/forecaster-presets.yaml); keys given beside it override it")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset(cls, value: Any) -> Any:
+        if isinstance(value, dict) and value.get("preset"):
+            from workbench.presets import resolve
+
+            return resolve(value)
+        return value
 
     @model_validator(mode="after")
     def _walk(self) -> "ForecastModelParams":

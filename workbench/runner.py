@@ -164,14 +164,41 @@ def _kernel_did_not_start(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and "before replying to kernel_info" in str(exc)
 
 
-def execute_notebook(name: str, output: Path, parameters: dict[str, Any], cwd: Path) -> None:
+def _progress_engine(on_cell):
+    """A Papermill engine that tells ``on_cell(index, total, section)`` as each code cell starts."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    from workbench.progress import section_of
+
+    class ProgressEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            start = nb_man.cell_start
+            cells = nb_man.nb.cells
+            code = [i for i, c in enumerate(cells) if c.get("cell_type") == "code"]
+
+            def cell_start(cell, cell_index=None, **kw):
+                if cell_index is not None and cell_index in code:
+                    on_cell(code.index(cell_index), len(code), section_of(cells, cell_index))
+                return start(cell, cell_index, **kw)
+
+            nb_man.cell_start = cell_start
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register("workbench-progress", ProgressEngine)
+    return "workbench-progress"
+
+
+def execute_notebook(name: str, output: Path, parameters: dict[str, Any], cwd: Path, on_cell=None) -> None:
     """Execute ``notebooks/<name>.ipynb`` with Papermill into ``output``.
 
-    A kernel that fails to start is started again, up to ``KERNEL_START_ATTEMPTS`` times in all; an error in a
-    cell is never retried.
+    ``on_cell(index, total, section)`` is told as each code cell starts (progress in the terminal; nothing of
+    it goes into the notebook). A kernel that fails to start is started again, up to ``KERNEL_START_ATTEMPTS``
+    times in all; an error in a cell is never retried.
     """
     import papermill as pm
 
+    engine = _progress_engine(on_cell) if on_cell is not None else None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
             with _quiet_papermill():
@@ -180,6 +207,7 @@ def execute_notebook(name: str, output: Path, parameters: dict[str, Any], cwd: P
                     str(output),
                     parameters=parameters,
                     kernel_name=KERNEL_NAME,
+                    engine_name=engine,
                     cwd=str(cwd),
                     progress_bar=False,
                     log_output=False,
@@ -213,7 +241,8 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def execute_unit(name: str, tmp: Path, parameters: dict[str, Any], scheduler: str | None = None) -> NotebookRun:
+def execute_unit(name: str, tmp: Path, parameters: dict[str, Any], scheduler: str | None = None,
+                 on_cell=None) -> NotebookRun:
     """Execute one notebook into the run folder ``tmp`` and export its HTML: a :class:`NotebookRun`, never an exception.
 
     Runs in the calling process or as a task on a Dask worker; with ``scheduler`` the notebook's per-series
@@ -227,7 +256,7 @@ def execute_unit(name: str, tmp: Path, parameters: dict[str, Any], scheduler: st
     executed = tmp / f"{name}.ipynb"
     start = time.perf_counter()
     try:
-        execute_notebook(name, executed, parameters, tmp)
+        execute_notebook(name, executed, parameters, tmp, on_cell)
         nb.status = "ok"
     except Exception as exc:  # a failing notebook is recorded; the others still run
         nb.status, nb.error = "failed", _error_text(exc)
@@ -382,11 +411,20 @@ def _execute(members: list[_Member], names: list[str], client, scheduler: str | 
     label = lambda m, n: f"{m.name}/{n}" if m.name else n  # noqa: E731
     out: dict[tuple[str | None, str], NotebookRun] = {}
     if client is None:
-        for i, (m, n) in enumerate(units, 1):
-            print(f"[{i}/{len(units)}] {label(m, n)} …", file=log, flush=True)
-            nb = execute_unit(n, m.tmp, notebook_parameters(m.params, n, "results"))
-            _say(nb, log)
-            out[(m.name, n)] = nb
+        import tempfile
+
+        from workbench.progress import Printer
+
+        with tempfile.TemporaryDirectory(prefix="workbench-progress-") as tmpdir, \
+                Printer(Path(tmpdir) / "events.jsonl", log) as progress:
+            for i, (m, n) in enumerate(units, 1):
+                print(f"[{i}/{len(units)}] {label(m, n)} …", file=log, flush=True)
+                progress.notebook(label(m, n))
+                nb = execute_unit(n, m.tmp, notebook_parameters(m.params, n, "results"), on_cell=progress.cell)
+                progress.notebook("")
+                progress.clear()
+                _say(nb, log)
+                out[(m.name, n)] = nb
         return out
     from distributed import as_completed
 

@@ -22,7 +22,7 @@ The logic behind ``notebooks/10-goal-tracking.ipynb``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -291,6 +291,8 @@ class GoalRun:
     seconds: dict[str, float]
     fitted: object  # negbin.Fitted
     diagnostics: object  # negbin.Diagnostics
+    #: Whether the forecaster's settings are a validated preset on this kind of data (:func:`workbench.presets.validation`).
+    validation: dict = field(default_factory=dict)
 
     def tracked(self, model: str, measure: str, rows: np.ndarray) -> Tracked:
         return track(self.goal, model, measure, self.data, self.future, self.forecasts[model], rows)
@@ -316,6 +318,7 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
 
     from workbench.models import negbin, prophet_model
     from workbench.models.series import series_matrix
+    from workbench.presets import validation
 
     goal = Goal(params.baseline_year, params.target_year, params.reduction)
     by = ("area", "category") if params.series_by == "area_category" else ("category",)
@@ -335,7 +338,9 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
         _, pdraws, secs = prophet_model.forecast(data, end, seed, params.prophet_samples, fitted.config.shocks)
         forecasts[PROPHET] = pdraws
         seconds[PROPHET] = secs
-    return GoalRun(goal, data, future, forecasts, seconds, fitted, diag)
+    sources = ",".join(sorted(str(x) for x in pd.unique(panel["source"]))) if "source" in panel else "unknown"
+    checked = validation(params.model, params.series_by, sources)
+    return GoalRun(goal, data, future, forecasts, seconds, fitted, diag, checked)
 
 
 # ----------------------------------------------------------------------------- reporting
@@ -369,10 +374,21 @@ def results_figures(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun) 
         "expected_shortfall": main["expected_shortfall"],
         "by_model": {model_key(m): {k: s[k] for k in HEADLINE_KEYS + ("expected_shortfall",)} for m, s in crime.items()},
         "asb": {model_key(m): {k: s[k] for k in HEADLINE_KEYS + ("expected_shortfall",)} for m, s in asb.items()},
+        "validated": run.validation.get("validated"),
+        "settings": run.validation,
         "diagnostics": {"max_rhat": round(d.max_rhat, 3), "min_ess_bulk": round(d.min_ess_bulk), "divergences": d.divergences,
                         "ok": d.ok},
         "series": len(run.data.keys),
     }
+
+
+def validation_sentence(v: dict) -> str:
+    """One sentence on whether the forecaster's settings were validated, for the summary."""
+    if not v:
+        return "Settings: not checked against the validated presets."
+    if v.get("validated"):
+        return f"Settings: validated -- {v['reason']}."
+    return f"**Settings: not validated** -- {v['reason']}."
 
 
 def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, label: str) -> str:
@@ -389,6 +405,7 @@ def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, lab
         )
     if not run.diagnostics.ok:
         parts.append(run.diagnostics.message())
+    parts.append(validation_sentence(run.validation))
     parts.append(
         "Assumptions: the recorded-crime trend carries on as in recent years (bending only at the historical rate), "
         "no future intervention or recording change is known, the named shocks are over, and the target year is a "

@@ -10,24 +10,7 @@ def model_key(name: str) -> str:
     return name.lower().replace(" ", "_")
 
 
-def exact_numerics() -> None:
-    """Compile models without floating-point reassociation (numba ``fastmath`` off).
-
-    With it on, a model compiled afresh and the same model loaded from the
-    compile cache can round differently, and a sampler's path (so a run's
-    figures) then depends on the state of the cache; with it off the same
-    seed gives the same posterior every time.
-    """
-    import pytensor
-
-    pytensor.config.numba__fastmath = False
-
-
-def sampler_kwargs(sampler) -> dict:
-    """Extra keyword arguments of ``pm.sample`` from the params ``sampler:`` section (nutpie's mass-matrix adaptation)."""
-    if sampler.nuts_sampler == "nutpie" and sampler.adaptation != "diag":
-        return {"nuts": {"adaptation": sampler.adaptation}}
-    return {}
+from workbench.models.sampling import exact_numerics, sample, sampler_kwargs  # noqa: E402,F401  (one home)
 
 
 def convergence(idata, names: tuple[str, ...]) -> tuple[float, float, int]:

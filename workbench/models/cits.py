@@ -33,12 +33,12 @@ reports crimes averted and the effect as a % change.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.models import convergence, exact_numerics, sampler_kwargs
+from workbench.models import convergence
+from workbench.models.sampling import sample
 
 
 #: Prior sd of the hotspots' (and the ring's) trend about the controls' in the pre-trend check (annual log-rate
@@ -87,14 +87,11 @@ class Fit:
 
 
 def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, seed: int,
-        with_effects: bool = True) -> Fit:
+        with_effects: bool = True, label: str = "the interrupted time series") -> Fit:
     """Sample the model. ``with_effects=False`` leaves out the effect and spillover terms (the pre-trend check)."""
     import pymc as pm
     import pytensor.tensor as pt
 
-    exact_numerics()
-    for name in ("pymc", "pymc.sampling.mcmc", "pymc.stats.convergence"):
-        logging.getLogger(name).setLevel(logging.ERROR)
     d = design
     U, T = d.y.shape
     if with_effects and not (d.post.any() and (~d.post).any()):
@@ -133,11 +130,7 @@ def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, se
                 log_mu = log_mu + spill * ring[:, None] * post[None, :]
         alpha = pm.LogNormal("alpha", np.log(10.0), 1.5)
         pm.NegativeBinomial("y", mu=pt.exp(log_mu), alpha=alpha, observed=d.y.astype("int64"))
-        idata = pm.sample(
-            draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
-            target_accept=sampler.target_accept, nuts_sampler=sampler.nuts_sampler, random_seed=seed,
-            progressbar=False, compute_convergence_checks=False, **sampler_kwargs(sampler),
-        )
+        idata = sample(sampler, seed, label)
     return Fit(design, idata, effect_prior)
 
 

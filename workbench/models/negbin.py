@@ -89,13 +89,13 @@ same draws, so their uncertainty is right.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
 
-from workbench.models import convergence, exact_numerics, sampler_kwargs
+from workbench.models import convergence
+from workbench.models.sampling import sample
 from workbench.models.series import SeriesSet
 from workbench.params import ForecastModelParams, SamplerSection
 
@@ -364,16 +364,14 @@ def same_walk(config: ModelConfig, area_idx: np.ndarray, cat_idx: np.ndarray) ->
                     f"series_by other than area_category): set one of them to false")
 
 
-def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int) -> Fitted:
+def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int,
+        label: str = "the pooled forecaster") -> Fitted:
     """Fit the pooled Negative Binomial model to every series of ``data``."""
     import time
 
     import pymc as pm
     import pytensor.tensor as pt
 
-    exact_numerics()
-    for name in ("pymc", "pymc.sampling.mcmc", "pymc.stats.convergence"):
-        logging.getLogger(name).setLevel(logging.ERROR)
     started = time.perf_counter()
     areas = sorted(data.keys["area"].unique())
     categories = sorted(data.keys["category"].unique())
@@ -463,11 +461,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
         else:
             alpha_s = alpha[ci]
         pm.NegativeBinomial("y", mu=pt.exp(log_mu), alpha=alpha_s[:, None], observed=y)
-        idata = pm.sample(
-            draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
-            target_accept=sampler.target_accept, nuts_sampler=sampler.nuts_sampler, random_seed=seed,
-            progressbar=False, compute_convergence_checks=False, **sampler_kwargs(sampler),
-        )
+        idata = sample(sampler, seed, label)
     return Fitted(data, config, idata, origin, edges, dur_mean, ai, ci, areas, categories,
                   seconds=time.perf_counter() - started)
 

@@ -87,6 +87,10 @@ def forecast(
     tasks = [(hist, data.y[s, covered], all_periods, regressors, samples, (seed + 7919 * s) % 2**32)
              for s in range(len(data.keys))]
     out = np.zeros((samples, len(data.keys), len(future)))
+    if progress is None:
+        from workbench.progress import Steps
+
+        progress = Steps("Prophet, series fitted")
     for s, draws in enumerate(map_series(fit_one, tasks, progress)):
         out[:, s, :] = draws
     return future, out, time.perf_counter() - started

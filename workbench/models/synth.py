@@ -29,12 +29,12 @@ for placebo-in-space over the donors.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.models import convergence, exact_numerics, sampler_kwargs
+from workbench.models import convergence
+from workbench.models.sampling import sample
 
 
 @dataclass
@@ -104,14 +104,11 @@ class SynthFit:
         return convergence(self.idata, ("w", "a", "alpha", "rho", "sigma_eta"))
 
 
-def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2) -> SynthFit:
+def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, label: str = "the synthetic control") -> SynthFit:
     """Sample the weights and the discrepancy on the pre-period; predict the counterfactual for every period."""
     import pymc as pm
     import pytensor.tensor as pt
 
-    exact_numerics()
-    for name in ("pymc", "pymc.sampling.mcmc", "pymc.stats.convergence"):
-        logging.getLogger(name).setLevel(logging.ERROR)
     J, T = data.X.shape
     t0 = data.t0
     x = data.x
@@ -132,11 +129,7 @@ def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2) -> Synt
         alpha = pm.LogNormal("alpha", np.log(200.0), 2.0)
         pm.NegativeBinomial("y", mu=pt.exp(log_m + a + pt.log(synth) + eta), alpha=alpha,
                             observed=np.round(data.y[:t0]).astype("int64"))
-        idata = pm.sample(
-            draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
-            target_accept=max(sampler.target_accept, 0.95), nuts_sampler=sampler.nuts_sampler, random_seed=seed,
-            progressbar=False, compute_convergence_checks=False, **sampler_kwargs(sampler),
-        )
+        idata = sample(sampler, seed, label, target_accept=max(sampler.target_accept, 0.95))
     post = idata["posterior"]
 
     def draws(name):

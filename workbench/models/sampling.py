@@ -1,0 +1,81 @@
+"""The one sampling set-up every Bayesian model uses: seeding, exact numerics, nutpie or PyMC, progress.
+
+``sample(sampler, seed, label)`` samples the model in the current ``pm.Model`` context with the params
+file's ``sampler:`` settings. With nutpie (the default) the model is compiled once per kernel for each
+distinct graph (nutpie's numba functions are cached on disk across kernels) and sampled with a progress
+callback: under ``workbench run`` progress goes to the terminal, in JupyterLab nutpie's own bar shows in the
+notebook, and executed notebooks never carry it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from workbench import progress
+
+
+def exact_numerics() -> None:
+    """Compile models without floating-point reassociation (numba ``fastmath`` off).
+
+    With it on, a model compiled afresh and the same model loaded from the compile cache can round
+    differently, and a sampler's path (so a run's figures) then depends on the state of the cache; with it
+    off the same seed gives the same posterior every time.
+    """
+    import pytensor
+
+    pytensor.config.numba__fastmath = False
+
+
+def sampler_kwargs(sampler) -> dict:
+    """Extra NUTS options from the params ``sampler:`` section (nutpie's mass-matrix adaptation)."""
+    if sampler.nuts_sampler == "nutpie" and sampler.adaptation != "diag":
+        return {"adaptation": sampler.adaptation}
+    return {}
+
+
+def _quiet() -> None:
+    for name in ("pymc", "pymc.sampling.mcmc", "pymc.stats.convergence"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def sample(sampler, seed: int, label: str, target_accept: float | None = None):
+    """Sample the model in the current ``pm.Model`` context; an ``xarray.DataTree`` as ``pm.sample`` returns.
+
+    Parameters
+    ----------
+    sampler
+        The params ``sampler:`` section (draws, tune, chains, cores, target_accept, nuts_sampler, adaptation).
+    seed
+        The random seed: the same seed gives the same draws.
+    label
+        What is being fitted, as the progress line names it ("the pooled forecaster", "placebo fit" ...).
+    target_accept
+        Overrides ``sampler.target_accept`` (models with awkward geometry ask for more).
+    """
+    import pymc as pm
+
+    exact_numerics()
+    _quiet()
+    model = pm.modelcontext(None)
+    accept = sampler.target_accept if target_accept is None else target_accept
+    if sampler.nuts_sampler != "nutpie":
+        return pm.sample(
+            draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
+            target_accept=accept, nuts_sampler="pymc", random_seed=seed, progressbar=progress.interactive(),
+            compute_convergence_checks=False,
+        )
+    import nutpie
+    from pymc.backends.arviz import patch_nutpie_idata
+
+    progress.emit("compile", label=label)
+    compiled = nutpie.compile_pymc_model(model, backend="numba")
+    callback = progress.SamplerProgress(label)
+    started = time.time()
+    idata = nutpie.sample(
+        compiled, draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores, seed=seed,
+        target_accept=accept, save_warmup=False, progress_bar=progress.interactive(),
+        progress_callback=callback, **sampler_kwargs(sampler),
+    )
+    patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
+    return idata
