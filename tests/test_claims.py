@@ -258,3 +258,32 @@ def test_essex_claims_on_the_real_data(shared_real):
     assert head.loc["E24", "verdict"] == C.NOT_TESTABLE and "domestic abuse" in head.loc["E24", "why"]
     e03 = readings[readings["id"] == "E03"]
     assert (e03["verdict"] == C.NOT_TESTABLE).all() and e03["missing"].str.contains("2023-").any()
+
+
+def test_the_headline_is_the_best_supported_reading_and_names_the_others():
+    starts = [f"{y}-{m:02d}" for y in range(2015, 2024) for m in (1, 4, 7, 10)]
+    counts = [100] * (len(starts) - 8) + [100, 100, 100, 100, 94, 94, 94, 94]  # calendar 2023 down 6%; FY 2022/23 to 23/24 less
+    src = _source("homeoffice_quarterly", 3, starts, {"Robbery": counts})
+    row = _claim(measure="robbery", period_before="FY 2021/22 | calendar 2022", period_after="FY 2022/23 | calendar 2023")
+    readings = C.evaluate(pd.DataFrame([row]), {"homeoffice_quarterly": src})
+    head = C.headline(readings).loc["X1"]
+    assert head["reading"] == "calendar 2022 -> calendar 2023" and head["verdict"] == C.REPRODUCED
+    assert "not reproduced (FY 2021/22 -> FY 2022/23" in head["readings_summary"]
+    rows = C.chart_rows(readings)
+    assert len(rows) == 2 and (rows["verdict"] != C.NOT_TESTABLE).all()
+
+
+def test_ons_p7_reader_keeps_force_rows_and_the_later_edition(tmp_path):
+    from workbench.data.homeoffice import P7_CATEGORY, read_ons_p7
+
+    path = tmp_path / "p7.csv"
+    path.write_text("edition_year_ending,financial_year,period_label,area_name,force,asb_incidents,asb_per_1000_population\n"
+                    "2018-03,2016/17,x,Essex,essex,52000,1\n2018-03,2017/18,x,Essex,essex,49000,1\n"
+                    "2019-03,2017/18,x,Essex,essex,49329,1\n2019-03,2018/19,x,EAST,,500000,1\n"
+                    "2019-03,2018/19,x,Kent,kent,,\n")
+    panel = read_ons_p7(path)
+    assert list(panel["count"]) == [52000, 49329] and set(panel["category"]) == {P7_CATEGORY}
+    assert [f"{p:%Y-%m}" for p in panel["period"]] == ["2016-04", "2017-04"] and set(panel["frequency"]) == {"Y"}
+    path.write_text(path.read_text().replace("49329", "lots"))
+    with pytest.raises(Exception, match="line 4, column 'asb_incidents'"):
+        read_ons_p7(path)

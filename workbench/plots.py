@@ -383,12 +383,17 @@ def claims_chart(readings: pd.DataFrame, heading: str, label: str) -> plt.Figure
             ax.plot(r["change_pct"], yi, "o", color=c, markersize=6)
         else:
             ax.text(0, yi, "  not testable", va="center", fontsize=7, color="#777777")
-        if pd.notna(r.get("claimed_pct")) and r["verdict"] in colours:
-            ax.plot(r["claimed_pct"], yi, "x", color="black", markersize=7)
+        claimed = r.get("claimed_pct")
+        if pd.isna(claimed) and pd.notna(r.get("claimed_count")) and pd.notna(r.get("before")):
+            claimed = 100 * r["claimed_count"] / r["before"]  # a count claim, as % of the earlier total
+        if pd.notna(claimed) and r["verdict"] in colours:
+            ax.plot(claimed, yi, "x", color="black", markersize=7)
     ax.axvline(0, color="#999999", linewidth=0.8)
-    ax.set_yticks(y, [f"{r['id']}: {r['reading']} ({r['source_key'] or '-'})" for _, r in rows.iterrows()], fontsize=7)
+    ax.set_yticks(y, [f"{r['id']}: {r['reading']} ({r['source_key']})" if r["source_key"] else str(r["id"])
+                      for _, r in rows.iterrows()], fontsize=7)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("% change (dot: recomputed, line: interval, x: claimed; green reproduced, gold close, orange not)")
-    ax.set_title(title(heading, label), loc="left", fontsize=11)
+    ax.set_title(title(heading, label).replace(" — ", "\n— "), loc="left", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     fig.tight_layout()

@@ -627,13 +627,21 @@ def evaluate(claims: pd.DataFrame, sources: dict[str, Source], s: Settings = Set
 
 
 def headline(readings: pd.DataFrame) -> pd.DataFrame:
-    """One row per claim: its first testable reading on a source of the claim's own kind, else its first testable
-    reading, else its first reading. Every reading stays in ``readings``."""
-    r = readings.assign(_testable=readings["verdict"] != NOT_TESTABLE, _order=np.arange(len(readings)))
-    r = r.sort_values(["id", "_testable", "same_kind", "_order"], ascending=[True, False, False, True], kind="stable")
+    """One row per claim: its best-supported testable reading (reproduced, then close, then not reproduced) on a
+    source of the claim's own kind, else on any source, else its first reading. ``readings_summary`` lists the
+    verdict of every testable reading beside it, so a claim that holds on one reading only says so."""
+    rank = {REPRODUCED: 0, CLOSE: 1, NOT_REPRODUCED: 2, NOT_TESTABLE: 3}
+    r = readings.assign(_rank=readings["verdict"].map(rank), _order=np.arange(len(readings)),
+                        _testable=readings["verdict"] != NOT_TESTABLE)
+    r = r.sort_values(["id", "_testable", "same_kind", "_rank", "_order"], ascending=[True, False, False, True, True],
+                      kind="stable")
     first = r.drop_duplicates("id").set_index("id")
+    summary: dict[str, list[str]] = {}
+    for _, t in readings[readings["verdict"] != NOT_TESTABLE].iterrows():
+        summary.setdefault(t["id"], []).append(f"{t['verdict']} ({t['reading']}, {t['source_key']})")
+    first["readings_summary"] = ["; ".join(summary.get(i, ["no testable reading"])) for i in first.index]
     order = list(dict.fromkeys(readings["id"]))
-    return first.loc[order].drop(columns=["_testable", "_order"])
+    return first.loc[order].drop(columns=["_testable", "_order", "_rank"])
 
 
 def _fmt_pct(x: float | None) -> str:
@@ -670,7 +678,7 @@ def figures(readings: pd.DataFrame) -> dict:
     """The results JSON: each claim's headline verdicts and figures, every reading, and counts by verdict."""
     head = headline(readings)
     keep = ["reading", "source_key", "change_pct", "change_count", "lo_pct", "hi_pct", "p_fall", "fall_sigmas",
-            "verdict", "stands_out", "missing"]
+            "verdict", "stands_out", "missing", "readings_summary"]
     claims = {i: {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row[keep].items()}
               for i, row in head.iterrows()}
     return {"claims": claims, "n_claims": len(head), "n_readings": len(readings),
@@ -793,3 +801,23 @@ def demo_check(readings: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame | N
                         "normal variation": head["stands_out"], "expected ": exp["expected_stands_out"]})
     out["right"] = (out["verdict"] == out["expected"]) & (out["normal variation"] == out["expected "])
     return out
+
+
+def chart_rows(readings: pd.DataFrame) -> pd.DataFrame:
+    """The readings a chart over all claims shows: every testable reading, and one row for each claim with none."""
+    testable = readings["verdict"] != NOT_TESTABLE
+    none = ~readings["id"].isin(readings.loc[testable, "id"]) & ~readings["id"].duplicated()
+    out = readings[testable | none].copy()
+    out.loc[~testable[testable | none], ["reading", "source_key"]] = ["", ""]
+    return out
+
+
+SHORT_NAMES = {"homeoffice_quarterly": "Home Office recorded crime", "ons_p1": "ONS P1", "ons_c2": "ONS C2",
+               "ons_p7": "ONS P7 ASB incidents", "policeuk_counts": "data.police.uk street-level counts"}
+
+
+def sources_label(sources: dict[str, Source], data_label: str) -> str:
+    """Words every table and figure carries: the run's data label on the demo, else the sources read."""
+    if "demo" in sources:
+        return data_label
+    return ", ".join(SHORT_NAMES[k] for k in sources)
