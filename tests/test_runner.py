@@ -122,6 +122,17 @@ def test_scorecard_results_and_publication_suppression(two_runs):
     assert "suppressed (disclosure control" in pub and "suppressed (disclosure control" not in analyst
 
 
+def test_claims_results_get_every_demo_verdict_right(two_runs):
+    """The CI run of 50-claims: every synthetic claim on the demo panel gets both of its known verdicts."""
+    from workbench.evaluations.claims import DEMO_CLAIMS
+
+    _, first, _ = two_runs
+    fig = json.loads((first.folder / "results" / "50-claims.json").read_text())["figures"]
+    for cid, *_, verdict, stands_out in DEMO_CLAIMS:
+        assert (fig["claims"][cid]["verdict"], fig["claims"][cid]["stands_out"]) == (verdict, stands_out), cid
+    assert "2013-01" in fig["claims"]["D9"]["missing"]
+
+
 def test_same_params_twice_give_identical_results(two_runs):
     _, first, second = two_runs
     assert first.folder != second.folder

@@ -20,3 +20,7 @@ class ParamsError(WorkbenchError):
 
 class DataError(WorkbenchError):
     """An input data file or folder is missing or malformed."""
+
+
+class ClaimsError(DataError):
+    """A claims file is malformed: the message names the file, line and column."""

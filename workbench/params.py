@@ -15,6 +15,7 @@ see :func:`notebook_config`.
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -512,6 +513,24 @@ class ScorecardParams(Strict):
         return self
 
 
+class ClaimsParams(Strict):
+    """Parameters of ``50-claims``: the claims file, the sources to read them against and how verdicts are given."""
+
+    claims_path: str | None = Field(None, description="claims CSV (params/reference/claims-essex.csv layout); null = "
+                                    "the synthetic demo claims, computed from the demo panel (demo data only)")
+    force: str = Field("essex", description="force slug whose figures the sources give")
+    homeoffice_path: str | None = Field(None, description="Home Office quarterly police recorded crime (tidy CSV)")
+    ons_p1_path: str | None = Field(None, description="ONS Table P1, rolling 12 months by force area (tidy CSV)")
+    ons_c2_path: str | None = Field(None, description="ONS Table C2, by community safety partnership (tidy CSV)")
+    ons_p7_path: str | None = Field(None, description="ONS Table P7, ASB incidents by force area and financial year (tidy CSV)")
+    policeuk_path: str | None = Field(None, description="data.police.uk monthly LSOA counts (policeuk_monthly_counts.csv layout)")
+    interval: float = Field(0.95, gt=0.5, lt=1, description="level of the interval for each change")
+    stands_out_sigmas: float = Field(2.0, gt=0, le=10, description="a change this many times normal variation stands out")
+    close_pp: float = Field(1.0, ge=0, le=20, description="'close': within this many percentage points beyond the claim's rounding")
+    count_tolerance: float = Field(0.0025, ge=0, le=0.1, description="counts agree within this share of the earlier total (revisions)")
+    default_year_sd: float = Field(0.10, gt=0, le=2, description="year-to-year sd of log changes assumed where no source has 3 past changes")
+
+
 #: Each notebook's own parameters. A notebook listed in a params file must be here.
 NOTEBOOK_PARAMS: dict[str, type[Strict]] = {
     "00-data-overview": OverviewParams,
@@ -519,11 +538,18 @@ NOTEBOOK_PARAMS: dict[str, type[Strict]] = {
     "20-hotspot-policing": HotspotParams,
     "30-vvu-return": VVUParams,
     "40-scorecard": ScorecardParams,
+    "50-claims": ClaimsParams,
     "90-backtest": BacktestParams,
 }
 
 #: Notebook parameters that are paths: resolved against the params file's folder like ``data.path``.
-PATH_PARAMS: dict[str, tuple[str, ...]] = {"20-hotspot-policing": ("centroids",), "40-scorecard": ("indicators_path",)}
+PATH_PARAMS: dict[str, tuple[str, ...]] = {
+    "20-hotspot-policing": ("centroids",), "40-scorecard": ("indicators_path",),
+    "50-claims": ("claims_path", "homeoffice_path", "ons_p1_path", "ons_c2_path", "ons_p7_path", "policeuk_path"),
+}
+#: Input files checked when the params file is loaded (notebook -> parameter -> "module:function" that reads it and
+#: raises a WorkbenchError naming the line and column), so a malformed file stops the run before anything runs.
+FILE_CHECKS: dict[str, dict[str, str]] = {"50-claims": {"claims_path": "workbench.evaluations.claims:read_claims"}}
 
 #: Names of the shared sections that the runner passes to every notebook.
 SHARED_KEYS = ("run_name", "seed", "data", "areas", "period", "sampler", "disclosure")
@@ -754,6 +780,10 @@ def load_params(path: str | Path) -> RunParams:
                     f"against the params file's folder to {resolved}). Fix: point it at the file or folder."
                 )
             entry.parameters[key] = str(resolved)
+        for key, reader in FILE_CHECKS.get(entry.name, {}).items():
+            if entry.parameters.get(key) is not None:
+                module, func = reader.split(":")
+                getattr(importlib.import_module(module), func)(entry.parameters[key])
         nb = NOTEBOOKS_DIR / f"{entry.name}.ipynb"
         if not nb.is_file():
             raise ParamsError(f"{path}: notebook '{entry.name}' has no file {nb}. Fix: check the name.")

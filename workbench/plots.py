@@ -367,3 +367,34 @@ def spc_charts(items: list, heading: str, label: str, ncols: int = 3) -> plt.Fig
         _dates(ax, c.index)
         _style(ax)
     return _grid_done(fig, axes, n, heading, label)
+
+
+def claims_chart(readings: pd.DataFrame, heading: str, label: str) -> plt.Figure:
+    """Dot and interval per reading of every claim: the recomputed change (dot) with its interval (line), the
+    claimed change (cross), zero (grey line); readings that cannot be tested are listed with the words saying so."""
+    rows = readings.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(10, 0.34 * len(rows) + 1.4))
+    y = list(range(len(rows)))[::-1]
+    colours = {"reproduced": PALETTE[2], "close": PALETTE[4], "not reproduced": PALETTE[1]}
+    for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
+        if r["verdict"] in colours:
+            c = colours[r["verdict"]]
+            ax.plot([r["lo_pct"], r["hi_pct"]], [yi, yi], color=c, linewidth=2, solid_capstyle="butt")
+            ax.plot(r["change_pct"], yi, "o", color=c, markersize=6)
+        else:
+            ax.text(0, yi, "  not testable", va="center", fontsize=7, color="#777777")
+        claimed = r.get("claimed_pct")
+        if pd.isna(claimed) and pd.notna(r.get("claimed_count")) and pd.notna(r.get("before")):
+            claimed = 100 * r["claimed_count"] / r["before"]  # a count claim, as % of the earlier total
+        if pd.notna(claimed) and r["verdict"] in colours:
+            ax.plot(claimed, yi, "x", color="black", markersize=7)
+    ax.axvline(0, color="#999999", linewidth=0.8)
+    ax.set_yticks(y, [f"{r['id']}: {r['reading']} ({r['source_key']})" if r["source_key"] else str(r["id"])
+                      for _, r in rows.iterrows()], fontsize=7)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlabel("% change (dot: recomputed, line: interval, x: claimed; green reproduced, gold close, orange not)")
+    ax.set_title(title(heading, label).replace(" — ", "\n— "), loc="left", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    fig.tight_layout()
+    return fig

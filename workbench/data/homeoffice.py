@@ -178,3 +178,39 @@ def _check_totals(path: Path, panel: pd.DataFrame, warnings: list[str] | None) -
             f"{path.name}: for {len(off)} area-period(s) the detailed offence groups do not add up to the published "
             f"total (e.g. {area}, 12 months from {period:%Y-%m}: {int(row['parts']):,} vs {int(row['total']):,})."
         )
+
+
+P7_COLUMNS = ("edition_year_ending", "financial_year", "area_name", "force", "asb_incidents")
+#: Category name of the ONS Table P7 series: incidents of anti-social behaviour recorded by the police (not crimes).
+P7_CATEGORY = "Anti-social behaviour incidents"
+
+
+def read_ons_p7(path: str | Path) -> pd.DataFrame:
+    """ONS Table P7, anti-social behaviour incidents by police force area and financial year, in panel form.
+
+    Frequency ``"Y"``, period = April of the financial year ("2016/17" -> 2016-04), category
+    :data:`P7_CATEGORY`, one area per force (police force areas only: rows with a force slug). Where two
+    editions hold the same year the later edition is kept. Empty cells (unavailable) are left out, never zero.
+    """
+    path = Path(path)
+    raw = read_csv_table(path, P7_COLUMNS, "ONS Table P7 (ASB incidents)")
+    raw = raw[(raw["force"].str.strip() != "") & (raw["asb_incidents"].str.strip() != "")]
+    fy = raw["financial_year"].str.strip()
+    start = pd.to_numeric(fy.str[:4], errors="coerce")
+    fail_at(path, raw, start.isna() | ~fy.str.match(r"^\d{4}/\d{2}$"), "financial_year", "a financial year such as 2016/17")
+    value = pd.to_numeric(raw["asb_incidents"].str.strip(), errors="coerce")
+    fail_at(path, raw, value.isna() | (value < 0) | (value % 1 != 0), "asb_incidents", "a whole number >= 0")
+    panel = pd.DataFrame({
+        "period": pd.to_datetime(start.astype(int).astype(str) + "-04", format="%Y-%m"),
+        "frequency": "Y",
+        "force": raw["force"].str.strip(),
+        "area_level": "force",
+        "area_code": "",
+        "area_name": raw["area_name"].str.strip(),
+        "category": P7_CATEGORY,
+        "count": value.astype("int64"),
+        "source": SOURCE_ONS,
+        "edition": raw["edition_year_ending"].str.strip(),
+    }).sort_values("edition")
+    panel = panel.drop_duplicates(["period", "force"], keep="last").drop(columns="edition")
+    return finalise_panel(panel)
