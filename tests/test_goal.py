@@ -106,6 +106,27 @@ def test_summary_names_a_widened_spread_among_the_assumptions(flat):
     assert "widened beyond the model's own by 30% of their spread for each year ahead" in summary(0.3)
 
 
+def test_summary_says_whether_the_settings_are_validated(flat):
+    from types import SimpleNamespace
+
+    from workbench.models import BAYES, negbin
+    from workbench.params import ForecastModelParams
+    from workbench.presets import validation
+
+    data, future, draws = flat
+    s = G.track(G.Goal(2023, 2027, 0.40), BAYES, "crime", data, future, draws, np.array([True, True])).summary()
+
+    def summary(v):
+        run = SimpleNamespace(fitted=SimpleNamespace(config=negbin.ModelConfig()), diagnostics=SimpleNamespace(ok=True),
+                              validation=v)
+        return G.summary_text({BAYES: s}, {}, run, "test data")
+
+    ok = summary(validation(ForecastModelParams(preset="demo"), "area_category", "demo"))
+    assert "Settings: validated" in ok and "params/backtest-demo.yaml" in ok
+    own = summary(validation(ForecastModelParams(changepoint_scale=0.5), "area_category", "policeuk"))
+    assert "**Settings: not validated**" in own and "match no preset" in own
+
+
 def test_target_path_is_constant_rate(flat):
     data, future, draws = flat
     t = G.track(G.Goal(2023, 2027, 0.40), "m", "crime", data, future, draws, np.array([True, True]))

@@ -136,6 +136,10 @@ class Printer:
         self._sampler = ""
         self._show(force=True)
 
+    def step(self, text: str) -> None:
+        self._cell, self._sampler = text, ""
+        self._show(force=True)
+
     # ------------------------------------------------------------------ events from the kernel
     def _read(self) -> None:
         try:

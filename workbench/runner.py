@@ -242,7 +242,7 @@ def _error_text(exc: BaseException) -> str:
 
 
 def execute_unit(name: str, tmp: Path, parameters: dict[str, Any], scheduler: str | None = None,
-                 on_cell=None) -> NotebookRun:
+                 progress=None) -> NotebookRun:
     """Execute one notebook into the run folder ``tmp`` and export its HTML: a :class:`NotebookRun`, never an exception.
 
     Runs in the calling process or as a task on a Dask worker; with ``scheduler`` the notebook's per-series
@@ -256,7 +256,7 @@ def execute_unit(name: str, tmp: Path, parameters: dict[str, Any], scheduler: st
     executed = tmp / f"{name}.ipynb"
     start = time.perf_counter()
     try:
-        execute_notebook(name, executed, parameters, tmp, on_cell)
+        execute_notebook(name, executed, parameters, tmp, progress.cell if progress is not None else None)
         nb.status = "ok"
     except Exception as exc:  # a failing notebook is recorded; the others still run
         nb.status, nb.error = "failed", _error_text(exc)
@@ -266,6 +266,8 @@ def execute_unit(name: str, tmp: Path, parameters: dict[str, Any], scheduler: st
     nb.duration_s = round(time.perf_counter() - start, 2)
     if executed.exists():
         nb.files["executed"] = executed.name
+        if progress is not None:
+            progress.step("writing the HTML reports")
         try:
             export_html(executed, tmp / f"{name}.html", tmp / f"{name}.publication.html")
             nb.files["html"] = f"{name}.html"
@@ -420,7 +422,7 @@ def _execute(members: list[_Member], names: list[str], client, scheduler: str | 
             for i, (m, n) in enumerate(units, 1):
                 print(f"[{i}/{len(units)}] {label(m, n)} …", file=log, flush=True)
                 progress.notebook(label(m, n))
-                nb = execute_unit(n, m.tmp, notebook_parameters(m.params, n, "results"), on_cell=progress.cell)
+                nb = execute_unit(n, m.tmp, notebook_parameters(m.params, n, "results"), progress=progress)
                 progress.notebook("")
                 progress.clear()
                 _say(nb, log)

@@ -405,7 +405,7 @@ def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, lab
         )
     if not run.diagnostics.ok:
         parts.append(run.diagnostics.message())
-    parts.append(validation_sentence(run.validation))
+    parts.append(validation_sentence(getattr(run, "validation", {})))
     parts.append(
         "Assumptions: the recorded-crime trend carries on as in recent years (bending only at the historical rate), "
         "no future intervention or recording change is known, the named shocks are over, and the target year is a "

@@ -317,7 +317,9 @@ class EffectSummary:
     monthly_cf: np.ndarray  # (D, T) the same without the patrols
 
     def diagnostics_ok(self) -> bool:
-        return self.diagnostics[0] <= 1.01 and self.diagnostics[1] >= 200 and self.diagnostics[2] == 0
+        from workbench.models import converged
+
+        return converged(*self.diagnostics)
 
     def row(self) -> dict:
         med, lo, hi = interval(self.effect_pct)

@@ -27,7 +27,7 @@ import pandas as pd
 
 from workbench.errors import DataError
 from workbench.evaluations import costbenefit as CB
-from workbench.models import cits, synth
+from workbench.models import cits, converged, synth
 
 
 @dataclass
@@ -258,7 +258,7 @@ class VVUResult:
                      "passed": bool(agree), "reading": "the two designs tell the same story" if agree
                      else "the designs disagree: the effect depends on the design"})
         rhat, ess, div = self.sc.diagnostics()
-        ok = rhat < 1.01 and ess >= 400 and div == 0
+        ok = converged(rhat, ess, div)
         rows.append({"check": "sampler (synthetic control)", "value": f"r-hat {rhat:.3f}, ESS {ess:.0f}, {div} divergences",
                      "passed": ok, "reading": "converged" if ok else "poor convergence: raise sampler.draws / tune"})
         return pd.DataFrame(rows)

@@ -13,6 +13,17 @@ def model_key(name: str) -> str:
 from workbench.models.sampling import exact_numerics, sample, sampler_kwargs  # noqa: E402,F401  (one home)
 
 
+#: The one convergence rule every Bayesian fit is held to: r-hat at most RHAT_MAX, bulk ESS at least ESS_MIN over
+#: the checked parameters, and no divergent transitions.
+RHAT_MAX = 1.01
+ESS_MIN = 400
+
+
+def converged(max_rhat: float, min_ess: float, divergences: int) -> bool:
+    """Whether a fit meets the convergence rule (:data:`RHAT_MAX`, :data:`ESS_MIN`, no divergences)."""
+    return max_rhat <= RHAT_MAX and min_ess >= ESS_MIN and divergences == 0
+
+
 def convergence(idata, names: tuple[str, ...]) -> tuple[float, float, int]:
     """(max r-hat, min bulk ESS, divergences) over the posterior variables in ``names`` that the model has."""
     import warnings

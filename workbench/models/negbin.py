@@ -94,7 +94,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
-from workbench.models import convergence
+from workbench.models import ESS_MIN, RHAT_MAX, converged, convergence
 from workbench.models.sampling import sample
 from workbench.models.series import SeriesSet
 from workbench.params import ForecastModelParams, SamplerSection
@@ -476,7 +476,7 @@ class Diagnostics:
 
     @property
     def ok(self) -> bool:
-        return self.max_rhat <= 1.01 and self.min_ess_bulk >= 100 * self.chains and self.divergences == 0
+        return converged(self.max_rhat, self.min_ess_bulk, self.divergences)
 
     def message(self) -> str:
         text = (f"r-hat max {self.max_rhat:.3f}, bulk ESS min {self.min_ess_bulk:.0f} "
@@ -484,10 +484,10 @@ class Diagnostics:
         if self.ok:
             return f"Sampler diagnostics fine: {text}."
         problems = []
-        if self.max_rhat > 1.01:
-            problems.append("r-hat above 1.01 (chains disagree)")
-        if self.min_ess_bulk < 100 * self.chains:
-            problems.append(f"bulk ESS below {100 * self.chains} (too few effective draws)")
+        if self.max_rhat > RHAT_MAX:
+            problems.append(f"r-hat above {RHAT_MAX} (chains disagree)")
+        if self.min_ess_bulk < ESS_MIN:
+            problems.append(f"bulk ESS below {ESS_MIN} (too few effective draws)")
         if self.divergences:
             problems.append("divergent transitions (the sampler could not explore part of the posterior)")
         return (f"WARNING - poor convergence: {'; '.join(problems)}. {text}. Treat these figures as provisional: "
