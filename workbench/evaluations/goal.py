@@ -120,7 +120,8 @@ def check_years(goal: Goal, data) -> None:
         raise ParamDataError("baseline_year", (
             f"{goal.baseline_year} is FY {fy_label(goal.baseline_year)}, {base[0]:%Y-%m} to {base_end:%Y-%m}, but "
             f"{span}: {format_periods(missing, data.step)} not recorded. The baseline is the year's recorded total, "
-            f"never estimated. Fix: {choice}, or data to {base_end:%Y-%m}"))
+            f"never estimated. Fix: {choice}, or data that cover all of FY {fy_label(goal.baseline_year)} (to "
+            f"{base_end:%Y-%m})"))
     end = fy_periods(goal.target_year, data.step)[-1]
     if data.periods[-1] > end:
         raise ParamDataError("target_year", (
