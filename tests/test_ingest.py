@@ -34,6 +34,11 @@ BAD_CASES = [
     ("negative_count", "tidy_csv", "counts.csv line 3, column 'count': expected a whole number >= 0, got '-2'"),
     ("non_numeric_count", "tidy_csv", "counts.csv line 3, column 'count': expected a whole number >= 0, got '12a'"),
     ("ho_bad_count", "homeoffice_quarterly", "ho.csv line 3, column 'count': expected a whole number >= 0, got '..'"),
+    ("huge_count", "tidy_csv", "counts.csv line 2, column 'count': '99999999999999999999999' is too large for a count"),
+    ("counts_huge_count", "policeuk_counts",
+     "counts.csv line 3, column 'count': '99999999999999999999999' is too large for a count"),
+    ("ho_huge_count", "homeoffice_quarterly", "ho.csv line 3, column 'count': '99999999999999999999999' is too large for a count"),
+    ("ons_huge_count", "ons_table", "p1.csv line 3, column 'count': '99999999999999999999999' is too large for a count"),
     ("ho_wrong_quarter", "homeoffice_quarterly", "ho.csv line 3, column 'quarter_start_month': expected the first month of financial_year's quarter"),
 ]
 

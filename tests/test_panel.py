@@ -106,3 +106,17 @@ def test_read_tidy_csv_errors(tmp_path, content, message):
 def test_read_tidy_csv_folder(tmp_path):
     with pytest.raises(DataError, match="is a folder"):
         P.read_tidy_csv(tmp_path, "essex")
+
+
+@pytest.mark.parametrize("text, ok", [(str(P.MAX_COUNT), True), (str(P.MAX_COUNT + 1), False),
+                                      ("18446744073709551615", False), ("99999999999999999999999", False)])
+def test_counts_too_large_are_refused_never_wrapped(tmp_path, text, ok):
+    """The largest count is read exactly; anything larger names its line and column, whatever integer type it
+    would have overflowed."""
+    path = tmp_path / "c.csv"
+    raw = pd.DataFrame({"count": ["3", text]})
+    if ok:
+        assert list(P.whole_counts(path, raw)) == [3, P.MAX_COUNT]
+    else:
+        with pytest.raises(DataError, match=f"c.csv line 3, column 'count': '{text}' is too large for a count"):
+            P.whole_counts(path, raw)

@@ -83,22 +83,24 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"failed notebook(s): {failed} — open the executed .ipynb or .html above to see the error.", file=sys.stderr)
             return result.exit_code
         if args.command == "check":
-            from workbench.data import coverage, load_panel
+            from workbench.checks import CHECKS
+            from workbench.data import coverage
             from workbench.params import load_params
+            from workbench.runner import check_members
 
             params = load_params(args.params)
+            checked = check_members(params)
+            with_checks = sum(e.name in CHECKS for e in params.notebooks)
+            said = f"{len(params.notebooks)} notebook(s), the parameters of {with_checks} checked against the data"
             if params.matrix is not None:
-                from workbench.runner import check_members
-
-                for member, _, panel in check_members(params):
+                for member, _, panel in checked:
                     print(f"  {member}: {len(panel):,} panel rows")
                 print(f"{args.params}: ok — matrix of {len(params.matrix.values)} runs over {params.matrix.over}, "
-                      f"{len(params.notebooks)} notebook(s) each")
+                      f"{said} of each")
                 return 0
-            panel = load_panel(params)
-            cov = coverage(panel)
-            print(f"{args.params}: ok — run '{params.run_name}', {len(params.notebooks)} notebook(s), {len(panel):,} panel rows")
-            print(cov.to_string(index=False))
+            panel = checked[0][2]
+            print(f"{args.params}: ok — run '{params.run_name}', {said}, {len(panel):,} panel rows")
+            print(coverage(panel).to_string(index=False))
             return 0
         if args.command == "golden":
             from workbench.runner import make_golden

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from workbench.errors import ParamsError
 
@@ -584,6 +584,9 @@ class RunParams(Strict):
     disclosure: DisclosureSection = Field(default_factory=DisclosureSection)
     matrix: MatrixSection | None = Field(None, description="one run per force or area (see MatrixSection)")
     notebooks: list[NotebookEntry] = Field(..., min_length=1)
+    # Where the params came from (set by load_params), so later checks can name the file and line.
+    _source: str | None = PrivateAttr(None)
+    _yaml: Any = PrivateAttr(None)
 
     @field_validator("run_name")
     @classmethod
@@ -616,6 +619,15 @@ class RunParams(Strict):
             out.append((member_name(v), member))
         return out
 
+    def where(self, loc: tuple[Any, ...] = ()) -> tuple[str, bool]:
+        """``"FILE line N"`` of the key at ``loc`` (or of its nearest parent in the file), and whether the file sets
+        that key itself (False: its default applies)."""
+        source = self._source or "params"
+        if self._yaml is None:
+            return source, False
+        line, found = _yaml_find(self._yaml, loc)
+        return (f"{source} line {line}" if line else source), found
+
     def notebook(self, name: str) -> NotebookEntry:
         for entry in self.notebooks:
             if entry.name == name:
@@ -629,21 +641,26 @@ class RunParams(Strict):
 
 def _yaml_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """1-based line of the YAML node at ``loc`` (or of its nearest parent)."""
+    return _yaml_find(root, loc)[0]
+
+
+def _yaml_find(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int | None, bool]:
+    """1-based line of the YAML node at ``loc`` (or of its nearest parent), and whether ``loc`` itself was found."""
     node, line = root, (root.start_mark.line + 1 if root is not None else None)
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if key.value == part:
+                if key.value == str(part):
                     node, line = value, key.start_mark.line + 1
                     break
             else:
-                return line
+                return line, False
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:
-            return line
-    return line
+            return line, False
+    return line, True
 
 
 def _key(loc: tuple[Any, ...]) -> str:
@@ -787,6 +804,7 @@ def load_params(path: str | Path) -> RunParams:
         nb = NOTEBOOKS_DIR / f"{entry.name}.ipynb"
         if not nb.is_file():
             raise ParamsError(f"{path}: notebook '{entry.name}' has no file {nb}. Fix: check the name.")
+    params._source, params._yaml = str(path), root
     return params
 
 

@@ -311,19 +311,43 @@ def _prepare(name: str | None, params: RunParams, base: Path, stamp: str) -> _Me
     return _Member(name, params, inputs, run_root, final, tmp)
 
 
-def check_members(params: RunParams) -> list[tuple[str | None, RunParams, Any]]:
-    """Each run of a params file (one, or one per matrix value) with its loaded panel; errors name the member."""
+def check_members(params: RunParams, names: list[str] | None = None) -> list[tuple[str | None, RunParams, Any]]:
+    """Each run of a params file (one, or one per matrix value) with its loaded panel; errors name the member.
+
+    Every member's data are loaded and each notebook's parameters (of ``names``, default all) are checked against
+    them (:mod:`workbench.checks`) before anything runs.
+    """
+    from workbench.checks import check_notebooks
     from workbench.data import load_panel
 
     out = []
     for member, mp in params.members():
         try:
-            out.append((member, mp, load_panel(mp)))
+            panel = load_panel(mp)
+            check_notebooks(mp, panel, names)
+            out.append((member, mp, panel))
         except WorkbenchError as exc:
             if member is None:
                 raise
             raise type(exc)(f"matrix member '{member}': {exc}") from None
     return out
+
+
+def check_out_dir(folder: Path, label: str | None = None) -> None:
+    """Stop before anything is written when ``folder`` (made if missing) cannot be a folder there.
+
+    ``label`` names the folder in the message (e.g. ``--out PATH``).
+    """
+    flag = label or f"output folder {folder}"
+    at = folder
+    while not at.exists() and at != at.parent:
+        at = at.parent
+    if not at.is_dir():
+        what = "is a file" if at == folder else f"lies under {at}, which is a file"
+        raise ParamsError(f"{flag}: {what}, not a folder. Fix: give a folder (it is made if missing), e.g. "
+                          f"--out {at.parent / 'reports'}.")
+    if not os.access(at, os.W_OK | os.X_OK):
+        raise ParamsError(f"{flag}: cannot write in {at}. Fix: a folder you may write to.")
 
 
 @dataclass
@@ -371,12 +395,15 @@ def run(
                 f"--only {only}: not a notebook of {params_path} (it lists: {', '.join(names)}). Fix: use one of those."
             )
         names = [only]
-    # Check every member's data before writing anything: a bad input file stops here with a clear error.
-    members = [(member, mp) for member, mp, _ in check_members(params)]
+    base = Path(out_dir) if out_dir is not None else DEFAULT_OUT
+    check_out_dir(base, f"--out {out_dir}" if out_dir is not None else None)
+    # Check every member's data and notebook parameters before writing anything: bad input stops here.
+    members = [(member, mp) for member, mp, _ in check_members(params, names)]
+    for member, mp in members:
+        check_out_dir(base / mp.run_name / member if member else base / mp.run_name)
 
     started = datetime.now(timezone.utc)
     stamp = utc_stamp(started)
-    base = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     with dist.cluster(parallel, scheduler) as client:
         prepared: list[_Member] = []
         try:

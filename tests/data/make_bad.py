@@ -77,6 +77,19 @@ def main() -> None:
     write("ho_bad_count", "ho.csv",
           "financial_year,financial_quarter,quarter_start_month,force_name,force,offence_group,count\n"
           "2023/24,1,2023-04,Essex,essex,Robbery,300\n2023/24,2,2023-07,Essex,essex,Robbery,..\n")
+    # Counts too large for a count (they once wrapped round to a negative number): each reader of a count column.
+    huge = "99999999999999999999999"
+    write("huge_count", "counts.csv", f"period,area,category,count\n2025-01,Basildon,Burglary,{huge}\n2025-01,Harlow,Burglary,3\n")
+    write("counts_huge_count", "counts.csv",
+          "month,force,lsoa_code,lsoa_name,crime_type,count\n2025-01,essex,E01021230,Basildon 001A,Burglary,4\n"
+          f"2025-01,essex,E01021231,Basildon 001B,Drugs,{huge}\n")
+    write("ho_huge_count", "ho.csv",
+          "financial_year,financial_quarter,quarter_start_month,force_name,force,offence_group,count\n"
+          f"2023/24,1,2023-04,Essex,essex,Robbery,300\n2023/24,2,2023-07,Essex,essex,Robbery,{huge}\n")
+    write("ons_huge_count", "p1.csv",
+          "period,area_code,area_name,area_type,force,offence_group,count\n"
+          "12 months to 2025-03,E23000028,Essex,pfa,essex,Robbery,1500\n"
+          f"12 months to 2025-03,E23000028,Essex,pfa,essex,Theft offences,{huge}\n")
     write("ho_wrong_quarter", "ho.csv",
           "financial_year,financial_quarter,quarter_start_month,force_name,force,offence_group,count\n"
           "2023/24,1,2023-04,Essex,essex,Robbery,300\n2023/24,4,2023-01,Essex,essex,Robbery,280\n")

@@ -257,15 +257,30 @@ def read_csv_table(path: Path, required: tuple[str, ...], what: str, lower_case:
     return raw
 
 
+#: The largest count a cell may hold: more crimes than England and Wales record in a century, and small enough
+#: that sums over any panel stay exact (int64, and float64 in the models). Larger values are typing slips.
+MAX_COUNT = 1_000_000_000
+
+
 def whole_counts(path: Path, raw: pd.DataFrame) -> pd.Series:
-    """The ``count`` column as whole numbers >= 0; anything else is an error naming its line."""
+    """The ``count`` column as whole numbers from 0 to :data:`MAX_COUNT`; anything else is an error naming its line.
+
+    Values are checked before they become ``int64``, so a huge count is reported as too large, never wrapped round.
+    """
     text = raw["count"].str.strip()
-    count = pd.to_numeric(text, errors="coerce")
+    count = pd.to_numeric(text, errors="coerce").astype(float)
     bad = count.isna() | (count < 0) | (count % 1 != 0)
     if bad.any():
         i = int(np.argmax(bad.to_numpy()))
         raise DataError(
             f"{path} line {raw.index[i] + 2}, column 'count': expected a whole number >= 0, got {raw['count'].iloc[i]!r}. "
             "Fix the value in the file (suppressed cells are not counts)."
+        )
+    huge = count > MAX_COUNT
+    if huge.any():
+        i = int(np.argmax(huge.to_numpy()))
+        raise DataError(
+            f"{path} line {raw.index[i] + 2}, column 'count': {raw['count'].iloc[i]!r} is too large for a count "
+            f"(at most {MAX_COUNT:,}). Fix the value in the file."
         )
     return count.astype("int64")

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from workbench.data.panel import format_periods
+from workbench.errors import ParamDataError
 from workbench.models import BAYES, PROPHET, model_key
 from workbench.models.series import SeriesSet
 
@@ -216,6 +218,49 @@ class BacktestResult:
                 f"**{t['MASE'].idxmin()}**. {per_model} ({label})")
 
 
+def check_origins(data, origins: list[str], horizons: list[int]) -> dict[str, int]:
+    """Each origin's index into ``data.periods`` (a :class:`SeriesSet` or its layout), checked: a period of the data
+    with three years of history before it and ``max(horizons)`` recorded periods from it, every one covered."""
+    H = max(horizons)
+    word = "months" if data.step == 1 else "quarters"
+    span = f"the data run {data.periods[0]:%Y-%m} to {data.periods[-1]:%Y-%m}"
+    need = 3 * data.per_year
+    last_ok = data.periods[-H] if len(data.periods) >= H else None
+    choices = (f"origins from {data.periods[need]:%Y-%m} to {last_ok:%Y-%m}"
+               if last_ok is not None and need < len(data.periods) - H + 1 else "longer data, or shorter horizons")
+    starts = {}
+    for j, origin in enumerate(origins):
+        o = pd.Timestamp(f"{origin}-01")
+        if o not in data.periods:
+            raise ParamDataError(("origins", j), f"backtest origin {origin} is not a period of the data ({span}). "
+                                 f"Fix: {choices}")
+        i = data.periods.get_loc(o)
+        if i < need:
+            raise ParamDataError(("origins", j), f"backtest origin {origin} leaves under three years of history to fit "
+                                 f"({i} {word}; {span}). Fix: {choices}")
+        if i + H > len(data.periods):
+            raise ParamDataError(("origins", j), f"backtest origin {origin} + {H} periods runs past the data's end "
+                                 f"{data.periods[-1]:%Y-%m}, so the forecasts have no outcomes to be scored against. "
+                                 f"Fix: {choices}")
+        gaps = data.periods[: i + H][~data.covered[: i + H]]
+        if len(gaps):
+            raise ParamDataError(("origins", j), f"backtest origin {origin}: the data have uncovered periods in the "
+                                 f"window ({format_periods(gaps, data.step)}); choose other origins. Fix: origins "
+                                 "whose history and outcomes the data cover")
+        starts[origin] = i
+    return starts
+
+
+def check(p, run, panel: pd.DataFrame) -> None:
+    """Every check of ``90-backtest``'s parameters ``p`` against the run's panel, without fitting anything."""
+    from workbench.models import negbin
+    from workbench.models.series import layout
+
+    data = layout(panel, ("area", "category") if p.series_by == "area_category" else ("category",))
+    check_origins(data, p.origins, p.horizons)
+    negbin.check_config(negbin.ModelConfig.from_params(p.model), data.keys)
+
+
 def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, sampler, seed: int,
         prophet: bool = True, prophet_samples: int = 1000, say=print) -> BacktestResult:
     """Rolling-origin backtest of every model on ``data``."""
@@ -223,23 +268,12 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
 
     H = max(horizons)
     rows, times, left_out, missed = [], [], [], []
-    starts = {}
-    for origin in origins:  # check every origin before fitting anything
-        o = pd.Timestamp(f"{origin}-01")
-        if o not in data.periods:
-            raise ValueError(f"backtest origin {origin} is not a period of the data ({data.periods[0]:%Y-%m} to {data.periods[-1]:%Y-%m})")
-        i = data.periods.get_loc(o)
-        if i < 3 * data.per_year:
-            raise ValueError(f"backtest origin {origin} leaves under three years of history to fit")
-        if i + H > len(data.periods):
-            raise ValueError(f"backtest origin {origin} + {H} periods runs past the data's end {data.periods[-1]:%Y-%m}")
-        starts[origin] = i
+    starts = check_origins(data, origins, horizons)  # every origin before fitting anything
     cfg = negbin.ModelConfig.from_params(model_params)
+    negbin.check_config(cfg, data.keys)
     for origin, i in starts.items():
         train = data.truncate(data.periods[i - 1])
         actual = data.y[:, i:i + H]
-        if np.isnan(actual).any() or np.isnan(train.y).any():
-            raise ValueError(f"backtest origin {origin}: the data have uncovered periods in the window; choose other origins")
         keep, dropped = active_series(train)
         if dropped.any():
             gone = train.keys[dropped]

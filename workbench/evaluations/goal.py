@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench.data.panel import format_periods
+from workbench.errors import DataError, ParamDataError
 from workbench.models import BAYES, PROPHET, model_key
 from workbench.models.series import SeriesSet
 
@@ -75,13 +77,93 @@ def select(data: SeriesSet, categories: list[str] | None = None, exclude: list[s
     if categories is not None:
         unknown = sorted(set(categories) - set(cats))
         if unknown:
-            raise ValueError(f"goal categories not in the data: {unknown}; the data have {sorted(set(cats))}")
+            raise ParamDataError("categories", f"goal categories not in the data: {unknown}; the data have "
+                                 f"{sorted(set(cats))}. Fix: name the data's categories, or null for all but ASB")
         keep &= cats.isin(categories).to_numpy()
     if exclude:
         keep &= ~cats.isin(exclude).to_numpy()
     if not keep.any():
-        raise ValueError("the goal measure selects no series")
+        raise ParamDataError("categories", "the goal measure selects no series (every category chosen is "
+                             "asb_category). Fix: name other categories")
     return keep
+
+
+def _month_after(periods: pd.DatetimeIndex, step: int) -> pd.Timestamp:
+    """The last month of the last period (a quarter starting 2024-01 ends 2024-03)."""
+    return periods[-1] + pd.DateOffset(months=step - 1)
+
+
+def _covered_years(data) -> list[int]:
+    """Financial years whose every period the data cover."""
+    have = set(data.periods[data.covered])
+    years = range(data.periods[0].year - 1, data.periods[-1].year + 1)
+    return [y for y in years if all(p in have for p in fy_periods(y, data.step))]
+
+
+def check_years(goal: Goal, data) -> None:
+    """Stop, before any fit, when the data cannot give the goal's figures.
+
+    ``data`` is a :class:`SeriesSet` or :class:`~workbench.models.series.SeriesLayout`. The baseline year must be
+    recorded in full (never estimated from part of it), the data must not run past the target year, the recorded
+    part of the target year and the latest 12 months must be complete.
+    """
+    have = set(data.periods[data.covered])
+    last = _month_after(data.periods, data.step)
+    span = f"the data run {data.periods[0]:%Y-%m} to {last:%Y-%m}"
+    base = fy_periods(goal.baseline_year, data.step)
+    missing = base[[p not in have for p in base]]
+    if len(missing):
+        years = _covered_years(data)
+        choice = (f"baseline_year {years[-1]} (FY {fy_label(years[-1])}, the last year the data cover in full) or "
+                  "another year they cover" if years else "data that cover a whole financial year")
+        base_end = _month_after(base, data.step)
+        raise ParamDataError("baseline_year", (
+            f"{goal.baseline_year} is FY {fy_label(goal.baseline_year)}, {base[0]:%Y-%m} to {base_end:%Y-%m}, but "
+            f"{span}: {format_periods(missing, data.step)} not recorded. The baseline is the year's recorded total, "
+            f"never estimated. Fix: {choice}, or data that cover all of FY {fy_label(goal.baseline_year)} (to "
+            f"{base_end:%Y-%m})"))
+    end = fy_periods(goal.target_year, data.step)[-1]
+    if data.periods[-1] > end:
+        raise ParamDataError("target_year", (
+            f"{goal.target_year} is FY {fy_label(goal.target_year)}, which ends {_month_after(pd.DatetimeIndex([end]), data.step):%Y-%m}, "
+            f"but {span}: nothing is left to forecast. Fix: a later target_year, or period.end at the end of the "
+            "target year or before"))
+    target = fy_periods(goal.target_year, data.step)
+    gaps = target[(target <= data.periods[-1]) & [p not in have for p in target]]
+    if len(gaps):
+        raise ParamDataError("target_year", (
+            f"FY {fy_label(goal.target_year)} has periods inside the data that the data do not cover "
+            f"({format_periods(gaps, data.step)}), so its total cannot be counted. Fix: complete the data"))
+    latest = data.periods[-data.per_year:]
+    if len(data.periods) < data.per_year or not all(p in have for p in latest):
+        raise DataError(
+            f"the goal figures start from the latest 12 months, but {span} and "
+            f"{format_periods(latest[[p not in have for p in latest]], data.step) or 'fewer than 12 months'} of them "
+            "are not recorded. Fix: period.end at a month with 12 recorded months before it, or complete the data.")
+
+
+def check(p, run, panel: pd.DataFrame) -> None:
+    """Every check of ``10-goal-tracking``'s parameters ``p`` against the run's panel, without fitting anything."""
+    from workbench.models.series import layout
+
+    check_series(Goal(p.baseline_year, p.target_year, p.reduction), p, layout(panel, series_by(p)))
+
+
+def check_series(goal: Goal, p, data) -> None:
+    """The checks of :func:`check` on the series (a :class:`SeriesSet` or its layout); :func:`run_models` makes
+    them too, so a notebook run on its own stops as early, with the same words."""
+    from workbench.models import negbin
+
+    check_years(goal, data)
+    rows = select(data, p.categories, exclude=[p.asb_category] if p.asb_category else None)
+    if p.measure == "harm":
+        harm_rows(data, rows, p.harm_scheme, p.harm_unweighted)
+    negbin.check_config(negbin.ModelConfig.from_params(p.model), data.keys)
+
+
+def series_by(p) -> tuple[str, ...]:
+    """The columns the goal's series are cut by (``series_by`` in the parameters)."""
+    return ("area", "category") if p.series_by == "area_category" else ("category",)
 
 
 @dataclass
@@ -321,11 +403,9 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
     from workbench.presets import validation
 
     goal = Goal(params.baseline_year, params.target_year, params.reduction)
-    by = ("area", "category") if params.series_by == "area_category" else ("category",)
-    data = series_matrix(panel, by)
+    data = series_matrix(panel, series_by(params))
+    check_series(goal, params, data)  # as before a run: nothing is fitted on data that cannot answer
     end = fy_periods(goal.target_year, data.step)[-1]
-    if data.periods[-1] > end:
-        raise ValueError(f"the data run past the target year FY {fy_label(goal.target_year)}; nothing left to forecast")
     say(f"Fitting the pooled Negative Binomial model to {len(data.keys)} series x {len(data.periods)} periods ...")
     started = time.perf_counter()
     fitted = negbin.fit(data, negbin.ModelConfig.from_params(params.model), sampler, seed)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.data.geography import district_of
-from workbench.errors import DataError
+from workbench.errors import DataError, ParamDataError
 from workbench.evaluations.overview import ASB, windows
 from workbench.reference import harm_weights
 
@@ -62,8 +62,8 @@ def measure(categories, scheme: str = "cchi", unweighted: list[str] | None = Non
     unweighted = list(unweighted or [])
     stray = [c for c in unweighted if c not in cats]
     if stray:
-        raise DataError(f"harm_unweighted: {', '.join(stray)} is not a category of the data ({', '.join(cats)}). "
-                        "Fix: name the data's categories only.")
+        raise ParamDataError("harm_unweighted", f"{', '.join(stray)} is not a category of the data ({', '.join(cats)}). "
+                             "Fix: name the data's categories only.")
     hw = harm_weights(scheme, path)
     weights, left = {}, []
     for c in cats:
@@ -73,10 +73,11 @@ def measure(categories, scheme: str = "cchi", unweighted: list[str] | None = Non
         try:
             weights[c] = hw.weight(c)
         except DataError as exc:
-            raise DataError(f"{exc} Or list '{c}' under 'harm_unweighted' in the notebook's parameters: it is then "
-                            "counted but left out of harm, and the report says so.") from None
+            raise ParamDataError("harm_scheme", f"{exc} Or list '{c}' under 'harm_unweighted' in the notebook's "
+                                 "parameters: it is then counted but left out of harm, and the report says so.") from None
     if not weights:
-        raise DataError(f"harm: no category of the data has a '{scheme}' weight ({', '.join(cats)}).")
+        raise ParamDataError("harm_scheme", f"no category of the data has a '{scheme}' weight ({', '.join(cats)}). "
+                             "Fix: another harm_scheme, or data with weighted categories.")
     verified = all(hw.verified[c] for c in weights)
     return HarmMeasure(scheme, hw.unit, weights, tuple(left), verified, hw.path)
 

@@ -41,10 +41,11 @@ import numpy as np
 import pandas as pd
 
 from workbench.data.geography import distance_m
-from workbench.errors import DataError
+from workbench.errors import DataError, ParamDataError
 from workbench.models import cits
 
 INTERVAL = 0.90
+MIN_PRE, MIN_POST = 6, 3  # covered months the window needs before the start and from it (also for a placebo start)
 PRE_TREND_TOLERANCE = 0.05  # annual log-rate difference treated as negligible
 
 
@@ -74,11 +75,11 @@ def outcome(panel: pd.DataFrame, categories: list[str]) -> Outcome:
     if lsoa.empty:
         raise DataError("the data have no LSOA-level rows; the hotspot evaluation needs counts by LSOA "
                         "(data.source policeuk, policeuk_counts or demo)")
-    present = set(lsoa["category"].astype(str))
+    present = set(map(str, lsoa["category"].unique()))
     unknown = [c for c in categories if c not in present]
     if unknown:
-        raise DataError(f"hotspot categories {unknown} are not in the data. Categories present: {sorted(present)}. "
-                        "Fix: 'categories' in the notebook's parameters.")
+        raise ParamDataError("categories", f"hotspot categories {unknown} are not in the data. Categories present: "
+                             f"{sorted(present)}. Fix: 'categories' in the notebook's parameters.")
     months = pd.DatetimeIndex(sorted(lsoa["period"].unique()))
     # An LSOA keeps its code when the names are renumbered (2011 vs 2021 vintages): use each code's latest name.
     areas = (lsoa.sort_values("period")[["area_code", "area_name"]].astype(str)
@@ -106,16 +107,16 @@ def resolve_hotspots(spec: list, out: Outcome, centroids: pd.DataFrame) -> np.nd
             i = by_code.get(item, by_name.get(item))
             if i is None:
                 sample = ", ".join(f"{c} ({n})" for c, n in list(zip(out.codes, out.names))[:5])
-                raise DataError(f"hotspots[{k}]: '{item}' is not an LSOA code or name in the data (e.g. {sample}). "
-                                "Fix: check the spelling, or give a point with a radius.")
+                raise ParamDataError(("hotspots", k), f"'{item}' is not an LSOA code or name in the data (e.g. {sample}). "
+                                     "Fix: check the spelling, or give a point with a radius.")
             picked.append(i)
         else:
             pos = centroids.set_index("area_code").reindex(out.codes)
             d = distance_m(item.lat, item.lon, pos["lat"].to_numpy(), pos["lon"].to_numpy())
             inside = np.nonzero(np.nan_to_num(d, nan=np.inf) <= item.radius_m)[0]
             if len(inside) == 0:
-                raise DataError(f"hotspots[{k}]: no LSOA centroid within {item.radius_m:.0f} m of ({item.lat}, {item.lon}). "
-                                "Fix: a larger radius, or check the coordinates (latitude, longitude in degrees).")
+                raise ParamDataError(("hotspots", k), f"no LSOA centroid within {item.radius_m:.0f} m of ({item.lat}, "
+                                     f"{item.lon}). Fix: a larger radius, or check the coordinates (latitude, longitude in degrees).")
             picked.extend(inside.tolist())
     return np.array(sorted(set(picked)))  # an LSOA named twice (or inside two circles) is one hotspot
 
@@ -128,7 +129,9 @@ def candidates(out: Outcome, months: pd.DatetimeIndex, top_n: int, weights: dict
     """
     cols = out.months.isin(months)
     if not cols.any():
-        raise DataError(f"no data in the candidate window {months[0]:%Y-%m} to {months[-1]:%Y-%m}")
+        raise ParamDataError("candidate_months", f"no data in the candidate window {months[0]:%Y-%m} to "
+                             f"{months[-1]:%Y-%m} (the data cover {covered_text(out.months)}). Fix: a longer "
+                             "candidate_months, or another start")
     if weights is None:
         value = out.by_category[:, :, cols].sum(axis=(0, 2))
     else:
@@ -173,12 +176,21 @@ def window(out: Outcome, start: pd.Timestamp, end: pd.Timestamp | None, pre_mont
         hi = min(hi, start + pd.DateOffset(months=post_months - 1))
     cols = (out.months >= lo) & (out.months <= hi)
     pre, post = (cols & (out.months < start)).sum(), (cols & (out.months >= start)).sum()
-    if pre < 6:
-        raise DataError(f"only {pre} month(s) of data before the start {start:%Y-%m} in the window "
-                        f"(the data cover {covered_text(out.months)}). Fix: a later start, a longer pre_months, or more data.")
-    if post < 3:
-        raise DataError(f"only {post} month(s) of data from the start {start:%Y-%m} (the data cover {covered_text(out.months)}). "
-                        "Fix: an earlier start, or wait for more data.")
+    last = out.months[-1]
+    if start > last:
+        raise ParamDataError("start", (
+            f"{start:%Y-%m} is after the data's last month {last:%Y-%m}: only 0 month(s) of data from the start, and "
+            f"the evaluation needs at least {MIN_POST}. Fix: a start of {last - pd.DateOffset(months=MIN_POST - 1):%Y-%m} "
+            "or earlier, or data that run past the start"))
+    if pre < MIN_PRE:
+        raise ParamDataError("start", (
+            f"only {pre} month(s) of data before the start {start:%Y-%m} in the window of pre_months = {pre_months} "
+            f"(the data cover {covered_text(out.months)}); at least {MIN_PRE} are needed. Fix: a later start, a longer "
+            "pre_months, or more data"))
+    if post < MIN_POST:
+        raise ParamDataError("start", (
+            f"only {post} month(s) of data from the start {start:%Y-%m} (the data cover {covered_text(out.months)}, to "
+            f"{last:%Y-%m}); at least {MIN_POST} are needed. Fix: an earlier start, or wait for more data"))
     return np.nonzero(cols)[0]
 
 
@@ -204,7 +216,8 @@ def assign_roles(out: Outcome, hot: np.ndarray, centroids: pd.DataFrame, cols: n
     has = ~np.isnan(lat)
     missing_hot = [out.codes[i] for i in hot if not has[i]]
     if missing_hot:
-        raise DataError(f"hotspots without a centroid: {missing_hot[:10]}. Fix: add them to the centroids file.")
+        raise ParamDataError("hotspots", f"hotspots without a centroid: {missing_hot[:10]}. Fix: add them to the "
+                             "centroids file.")
     d = distance_m(lat[:, None], lon[:, None], lat[hot][None, :], lon[hot][None, :])
     dist = np.nanmin(np.where(np.isnan(d), np.inf, d), axis=1)
     dist[~has] = np.nan
@@ -213,8 +226,8 @@ def assign_roles(out: Outcome, hot: np.ndarray, centroids: pd.DataFrame, cols: n
     active = out.y[:, cols].sum(axis=1) > 0
     quiet = [out.codes[i] for i in hot if not active[i]]
     if quiet:
-        raise DataError(f"hotspots with no recorded outcome in the window: {quiet[:10]} (an LSOA code of another "
-                        "vintage?). Fix: check the codes against the data's months.")
+        raise ParamDataError("hotspots", f"hotspots with no recorded outcome in the window: {quiet[:10]} (an LSOA code "
+                             "of another vintage?). Fix: check the codes against the data's months.")
     ring = has & active & ~is_hot & (dist <= ring_m)
     buffer = has & active & ~is_hot & ~ring & (dist < buffer_m)
     pool = np.nonzero(has & active & ~is_hot & ~ring & ~buffer)[0]
@@ -225,8 +238,8 @@ def assign_roles(out: Outcome, hot: np.ndarray, centroids: pd.DataFrame, cols: n
         notes.append(f"{int((~active).sum())} LSOA(s) have no recorded outcome in the window (e.g. codes of another "
                      "LSOA vintage) and are left out.")
     if len(pool) < 2:
-        raise DataError(f"only {len(pool)} LSOA(s) lie beyond buffer_m = {buffer_m:.0f} m of every hotspot: too few "
-                        "controls. Fix: a smaller buffer_m, or data covering a wider area.")
+        raise ParamDataError("buffer_m", f"only {len(pool)} LSOA(s) lie beyond buffer_m = {buffer_m:.0f} m of every "
+                             "hotspot: too few controls. Fix: a smaller buffer_m, or data covering a wider area.")
     # Match on the pre-period's log level and log-linear trend, standardised over the hotspots and the pool.
     pre = cols[out.months[cols] < start]
     tau = ((out.months[pre] - start).days / 365.25).to_numpy()
@@ -283,15 +296,16 @@ def dosage(spec: dict[str, float] | None, out: Outcome, hot: np.ndarray) -> np.n
     for key, v in spec.items():
         i = known.get(key)
         if i is None or i not in pos:
-            raise DataError(f"dosage: '{key}' is not one of the hotspots. Fix: key dosage by the hotspots' codes or names.")
+            raise ParamDataError("dosage", f"'{key}' is not one of the hotspots. Fix: key dosage by the hotspots' "
+                                 "codes or names.")
         if v < 0:
-            raise DataError(f"dosage: '{key}' has a negative dose {v}.")
+            raise ParamDataError(("dosage", key), f"a negative dose {v}. Fix: a dose of 0 or more.")
         dose[pos[i]] = v
     if np.isnan(dose).any():
         missing = [out.codes[h] for h, v in zip(hot, dose) if np.isnan(v)]
-        raise DataError(f"dosage: no dose for hotspot(s) {missing[:10]}. Fix: give every hotspot a dose, or none.")
+        raise ParamDataError("dosage", f"no dose for hotspot(s) {missing[:10]}. Fix: give every hotspot a dose, or none.")
     if dose.mean() == 0:
-        raise DataError("dosage: every dose is zero")
+        raise ParamDataError("dosage", "every dose is zero. Fix: give the hotspots' relative doses, or none.")
     return dose / dose.mean()
 
 
@@ -491,12 +505,24 @@ class HotspotResult:
         return fig
 
 
-def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler, seed: int,
-        weights=None, say=print) -> HotspotResult:
-    """The whole evaluation: roles, two fits (evidence and sceptical priors), placebo and pre-trend checks."""
-    import time
+def placebo_starts(design: cits.Design, start: pd.Timestamp, offsets: list[int]) -> list[tuple[int, pd.Timestamp, cits.Design]]:
+    """(offset, fake start, design) of each placebo in time; each needs 6 covered months before it and 3 after."""
+    out = []
+    for j, k in enumerate(offsets):
+        fake = start - pd.DateOffset(months=k)
+        pdz = placebo_design(design, float((fake - start).days / 365.25))
+        if pdz.post.sum() < MIN_POST or (~pdz.post).sum() < MIN_PRE:
+            raise ParamDataError(("placebo_offsets", j), (
+                f"a fake start {k} months before {start:%Y-%m} leaves {(~pdz.post).sum()} month(s) before and "
+                f"{pdz.post.sum()} after it in the covered pre-period; at least {MIN_PRE} and {MIN_POST} are needed. "
+                "Fix: other offsets or a longer pre_months."))
+        out.append((k, fake, pdz))
+    return out
 
-    t0 = time.perf_counter()
+
+def prepare(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list):
+    """The outcome, start, roles, window columns, design and placebo designs of the evaluation: every check on the
+    parameters against the data, and nothing fitted (:func:`check` stops here)."""
     out = outcome(panel, p.categories)
     start = pd.Timestamp(f"{p.start}-01")
     end = pd.Timestamp(f"{p.end}-01") if p.end else None
@@ -504,6 +530,29 @@ def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler
     cols = window(out, start, end, p.pre_months, p.post_months)
     roles = assign_roles(out, hot, centroids, cols, start, p.ring_m, p.buffer_m, p.n_controls)
     design = build_design(out, roles, cols, start, dosage(p.dosage, out, hot))
+    return out, start, roles, cols, design, placebo_starts(design, start, p.placebo_offsets)
+
+
+def candidate_months(p) -> pd.DatetimeIndex:
+    """The window for proposing hotspots: the ``candidate_months`` months before the start."""
+    cstart = pd.Timestamp(f"{p.start}-01")
+    return pd.date_range(cstart - pd.DateOffset(months=p.candidate_months), cstart - pd.DateOffset(months=1), freq="MS")
+
+
+def check(p, run, panel: pd.DataFrame) -> None:
+    """Every check of ``20-hotspot-policing``'s parameters ``p`` against the run's panel, without fitting anything."""
+    hotspots, centroids = inputs(p, run)
+    out = prepare(panel, p, centroids, hotspots)[0]
+    candidates(out, candidate_months(p), p.top_n)
+
+
+def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler, seed: int,
+        weights=None, say=print) -> HotspotResult:
+    """The whole evaluation: roles, two fits (evidence and sceptical priors), placebo and pre-trend checks."""
+    import time
+
+    t0 = time.perf_counter()
+    out, start, roles, cols, design, placebos = prepare(panel, p, centroids, hotspots)
     months = out.months[cols]
     say(f"{len(roles.hotspots)} hotspots, {len(roles.ring)} ring LSOAs, {len(roles.controls)} matched controls; "
         f"{(~design.post).sum()} months before and {design.post.sum()} from {start:%Y-%m}.")
@@ -515,14 +564,8 @@ def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler
         say(f"Fitting with the {name} ...")
         fits[name] = summarise(cits.fit(design, prior, spill_prior, sampler, seed + i))
     rows = []
-    for k in p.placebo_offsets:
-        fake = start - pd.DateOffset(months=k)
+    for k, fake, pdz in placebos:
         say(f"Placebo in time: fake start {fake:%Y-%m} ...")
-        pdz = placebo_design(design, float((fake - start).days / 365.25))
-        if pdz.post.sum() < 3 or (~pdz.post).sum() < 6:
-            raise DataError(f"placebo_offsets: a fake start {k} months before {start:%Y-%m} leaves "
-                            f"{(~pdz.post).sum()} month(s) before and {pdz.post.sum()} after it in the covered "
-                            "pre-period; at least 6 and 3 are needed. Fix: other offsets or a longer pre_months.")
         s = summarise(cits.fit(pdz, priors["sceptical prior"], spill_prior, sampler, seed + 10 + k))
         med, lo, hi = interval(s.effect_pct)
         rows.append({"fake start": f"{fake:%Y-%m}", "effect % (median)": med, "lo %": lo, "hi %": hi,
@@ -613,15 +656,16 @@ def inputs(p, run) -> tuple[list, pd.DataFrame]:
     data_source = run.data.source
     if p.hotspots is None:
         if data_source != "demo":
-            raise DataError("hotspots: none named. Fix: list the hotspots' LSOA codes or names (or points with a radius "
-                            "in metres) under the notebook's parameters; the candidate table below the data helps choose.")
+            raise ParamDataError("hotspots", "none named. Fix: list the hotspots' LSOA codes or names (or points with "
+                                 "a radius in metres) under the notebook's parameters; the candidate table below the data "
+                                 "helps choose.")
         hotspots = list(demo.hotspot_lsoas())
     else:
         hotspots = list(p.hotspots)
     if p.centroids is None:
         if data_source != "demo":
-            raise DataError("centroids: none given. The ring and the buffer need LSOA positions. Fix: set 'centroids' to a "
-                            "CSV of area_code, lat, lon (e.g. ONS LSOA population-weighted centroids) or a folder of "
-                            "data.police.uk street files.")
+            raise ParamDataError("centroids", "none given. The ring and the buffer need LSOA positions. Fix: set "
+                                 "'centroids' to a CSV of area_code, lat, lon (e.g. ONS LSOA population-weighted "
+                                 "centroids) or a folder of data.police.uk street files.")
         return hotspots, demo.lsoa_centroids(run.data.demo.lsoa_fraction)
     return hotspots, read_centroids(p.centroids)

@@ -48,7 +48,7 @@ class Windows:
 
 def frequency(panel: pd.DataFrame) -> str:
     """The panel's one frequency ("M", "Q" or "Y"); a panel mixing frequencies cannot be compared period by period."""
-    freqs = sorted(set(panel["frequency"].astype(str)))
+    freqs = sorted(set(map(str, panel["frequency"].unique())))  # the distinct values, not every row
     if len(freqs) != 1:
         raise ValueError(f"the panel mixes frequencies {freqs}; analyse one source at a time")
     return freqs[0]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from workbench.data.panel import STEP_MONTHS
-from workbench.errors import DataError
+from workbench.errors import DataError, ParamDataError
 from workbench.evaluations import harm as H
 from workbench.evaluations import spc
 from workbench.evaluations.goal import fy_label, fy_periods
@@ -58,11 +58,12 @@ def build(panel: pd.DataFrame, indicators: pd.DataFrame | None, hm: H.HarmMeasur
     file_names = list(dict.fromkeys(indicators["indicator"])) if indicators is not None else []
     clash = sorted(set(names) & set(file_names))
     if clash:
-        raise DataError(f"indicators file: {', '.join(clash)} is also computed from the crime data. Fix: rename it.")
+        raise ParamDataError("indicators_path", f"{', '.join(clash)} in the indicators file is also computed from the "
+                             "crime data. Fix: rename it in the file.")
     stray = sorted(set(p.breaks) - set(names) - set(file_names))
     if stray:
-        raise DataError(f"breaks: no indicator called {', '.join(repr(s) for s in stray)}; indicators are: "
-                        f"{', '.join(names + file_names)}. Fix: use an indicator's exact name.")
+        raise ParamDataError("breaks", f"no indicator called {', '.join(repr(s) for s in stray)}; indicators are: "
+                             f"{', '.join(names + file_names)}. Fix: use an indicator's exact name.")
     out = []
     for name, unit, values, is_count in from_crime:
         out.append(_indicator(name, unit, "down", None, is_count, values, pd.Series(dtype=float), p.breaks, rules))
@@ -75,10 +76,26 @@ def build(panel: pd.DataFrame, indicators: pd.DataFrame | None, hm: H.HarmMeasur
     return out
 
 
+def check_breaks(name: str, periods: pd.DatetimeIndex, breaks: list[str] | None) -> None:
+    """Every break of an indicator falls inside its chart (a break outside it would silently change nothing)."""
+    if not len(periods):
+        return
+    for j, month in enumerate(breaks or []):
+        b = pd.Timestamp(f"{month}-01")
+        if not periods[0] <= b <= periods[-1]:
+            raise ParamDataError(("breaks", name, j), (
+                f"{month} is outside the chart of '{name}' ({periods[0]:%Y-%m} to {periods[-1]:%Y-%m}), so it would "
+                "change nothing. Fix: a month inside the chart, or remove it (for the crime indicators, a longer "
+                "spc_window_months reaches further back)."))
+
+
 def _indicator(name, unit, good, target, is_count, values, targets, breaks, rules) -> Indicator:
+    check_breaks(name, pd.DatetimeIndex(values.index), breaks.get(name))
     try:
         chart = spc.xmr(values, breaks.get(name), rules)
     except ValueError as exc:
+        if breaks.get(name):
+            raise ParamDataError(("breaks", name), f"indicator '{name}': {exc}") from None
         raise DataError(f"indicator '{name}': {exc}") from None
     return Indicator(name, unit, good, target, is_count, chart, spc.read(chart, good, target, rules), targets)
 
@@ -126,6 +143,15 @@ RULE_WORDS = {"beyond": "beyond limits", "run": "run", "trend": "trend", "two_of
 def count_rows(items: list[Indicator]) -> list[str]:
     """Indicators whose values are counts (their small values are suppressed in publication tables)."""
     return [it.name for it in items if it.is_count]
+
+
+def check(p, run, panel: pd.DataFrame) -> None:
+    """Every check of ``40-scorecard``'s parameters ``p`` against the run's data: the charts are built (they are
+    cheap), the harm trend's frequency and measure are checked."""
+    ind, _ = load_indicators(p, run)
+    hm = H.measure(panel["category"].unique(), p.harm_scheme, p.harm_unweighted)
+    build(panel, ind, hm, p)
+    harm_summary(panel, hm, p.baseline_year)
 
 
 # ----------------------------------------------------------------------------- harm figures

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.errors import DataError
+from workbench.errors import DataError, ParamDataError
 from workbench.evaluations import costbenefit as CB
 from workbench.models import cits, converged, synth
 
@@ -56,7 +56,8 @@ def outcome(panel: pd.DataFrame, categories: list[str]) -> ForceSeries:
     present = sorted(set(panel["category"].astype(str)))
     missing = [c for c in categories if c not in present]
     if missing:
-        raise DataError(f"categories: {', '.join(missing)} not in the data. Categories present: {', '.join(present)}.")
+        raise ParamDataError("categories", f"{', '.join(missing)} not in the data. Categories present: "
+                             f"{', '.join(present)}. Fix: name the data's offence groups.")
     sub = panel.loc[panel["category"].isin(categories)]
     cube = sub.pivot_table(index=["force", "period"], columns="category", values="count", aggfunc="sum", observed=True)
     forces = sorted(set(sub["force"].astype(str)))
@@ -97,15 +98,19 @@ def window(s: ForceSeries, p) -> Window:
     """Cut the pre- and post-period, choose the donors and check that every series is complete."""
     notes: list[str] = []
     if p.treated not in s.forces:
-        raise DataError(f"treated: '{p.treated}' is not a force in the data. Forces present: {', '.join(s.forces)}.")
+        raise ParamDataError("treated", f"'{p.treated}' is not a force in the data. Forces present: "
+                             f"{', '.join(s.forces)}. Fix: one of those force slugs (or data.forces that keep it).")
     start = quarter_of(p.start)
+    last = s.periods[-1] + pd.DateOffset(months=2)
     if start <= s.periods[0] or start > s.periods[-1]:
-        raise DataError(f"start {p.start}: the data run {s.periods[0]:%Y-%m} to {s.periods[-1]:%Y-%m}; the start must "
-                        "fall inside them with quarters before it. Fix: change 'start'.")
+        side = "after the data's last month" if start > s.periods[-1] else "at or before the data's first quarter"
+        raise ParamDataError("start", (
+            f"{p.start}{'' if f'{start:%Y-%m}' == p.start else f' (its quarter from {start:%Y-%m})'} is {side}: the data run {s.periods[0]:%Y-%m} to {last:%Y-%m}; the "
+            "start must fall inside them with quarters before it. Fix: change 'start'."))
     t_start = int(s.periods.get_loc(start))
     if t_start < p.pre_quarters:
-        raise DataError(f"pre_quarters: {p.pre_quarters} quarters before {p.start} are asked for, the data hold "
-                        f"{t_start}. Fix: lower 'pre_quarters' or use longer data.")
+        raise ParamDataError("pre_quarters", f"{p.pre_quarters} quarters before {p.start} are asked for, the data "
+                             f"hold {t_start}. Fix: lower 'pre_quarters' or use longer data.")
     last = len(s.periods) - 1 if not p.end else int(s.periods.searchsorted(quarter_of(p.end), side="right")) - 1
     keep = slice(t_start - p.pre_quarters, last + 1)
     periods = s.periods[keep]
@@ -118,12 +123,14 @@ def window(s: ForceSeries, p) -> Window:
     cube = s.by_cat[:, keep, :]
     if np.isnan(cube[ti]).any():
         q = periods[np.isnan(cube[ti]).any(axis=1)]
-        raise DataError(f"the treated force '{p.treated}' has no counts for {', '.join(f'{x:%Y-%m}' for x in q[:5])} "
-                        "in the window. Fix: supply them; they are never filled in.")
+        raise ParamDataError("treated", f"the treated force '{p.treated}' has no counts for "
+                             f"{', '.join(f'{x:%Y-%m}' for x in q[:5])} in the window. Fix: supply them; they are never "
+                             "filled in.")
     if p.donors:
         unknown = [d for d in p.donors if d not in s.forces]
         if unknown:
-            raise DataError(f"donors: {', '.join(unknown)} not in the data. Forces present: {', '.join(s.forces)}.")
+            raise ParamDataError("donors", f"{', '.join(unknown)} not in the data. Forces present: "
+                                 f"{', '.join(s.forces)}. Fix: name forces of the data.")
         pool = [d for d in p.donors if d != p.treated]
     else:
         excluded = set(p.exclude.forces)
@@ -142,7 +149,9 @@ def window(s: ForceSeries, p) -> Window:
         else:
             donors.append(d)
     if len(donors) < 2:
-        raise DataError(f"only {len(donors)} usable donor force(s). Fix: widen 'donors' or shorten 'exclude.forces'.")
+        raise ParamDataError("donors" if p.donors else ("exclude", "forces"), (
+            f"only {len(donors)} usable donor force(s) in the data ({len(s.forces)} force(s)). Fix: widen 'donors' or "
+            "shorten 'exclude.forces', or data with more forces."))
     X = np.stack([cube[s.forces.index(d)].sum(axis=1) for d in donors])
     return Window(periods, p.pre_quarters, p.treated, donors, cube[ti].sum(axis=1), X, cube[ti], notes)
 
@@ -302,22 +311,42 @@ def money(p) -> tuple[CB.Costs, CB.Valuation]:
     return costs, CB.Valuation(unit, p.price_uplift.value, p.attribution.value, p.discount_rate.value)
 
 
-def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
-    """The whole evaluation; ``say`` reports progress."""
-    t_begin = time.perf_counter()
-    s = outcome(panel, p.categories)
-    w = window(s, p)
-    costs, valuation = money(p)
+def benefit_years(p, w: Window, costs: CB.Costs) -> list[int]:
+    """The financial years whose averted offences are valued, each with all 4 quarters after the start in the data."""
     years = sorted(p.benefit_years or costs.years)
     fy = np.array([financial_year(x) for x in w.periods])
     post_fy = fy[w.t0:]
     for y in years:
         n = int((post_fy == y).sum())
         if n != 4:
-            raise DataError(
+            raise ParamDataError("benefit_years" if p.benefit_years else ("costs", "spend"), (
                 f"benefit year {y}/{(y + 1) % 100:02d}: {n} of its 4 quarters are in the data after the start "
                 f"({w.periods[w.t0]:%Y-%m} to {w.periods[-1]:%Y-%m}), so its averted offences cannot be counted. "
-                "Fix: set 'benefit_years' to whole years after the start, or use data that cover them.")
+                "Fix: set 'benefit_years' to whole years after the start, or use data that cover them."))
+    return years
+
+
+def prepare(panel: pd.DataFrame, p):
+    """The outcome, window, costs, valuation and benefit years: every check on the parameters against the data,
+    and nothing fitted (:func:`check` stops here)."""
+    s = outcome(panel, p.categories)
+    w = window(s, p)
+    costs, valuation = money(p)
+    return s, w, costs, valuation, benefit_years(p, w, costs)
+
+
+def check(p, run, panel: pd.DataFrame) -> None:
+    """Every check of ``30-vvu-return``'s parameters ``p`` against the run's data, without fitting anything.
+
+    ``panel`` is the run's panel; on demo data the evaluation reads the synthetic force panel instead (:func:`load`).
+    """
+    prepare(load(run) if run.data.source == "demo" else panel, p)
+
+
+def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
+    """The whole evaluation; ``say`` reports progress."""
+    t_begin = time.perf_counter()
+    s, w, costs, valuation, years = prepare(panel, p)
     say(f"{len(w.donors)} donor forces, {w.t0} quarters before the start and {len(w.periods) - w.t0} after; "
         "fitting the synthetic control ...")
     data = synth.SynthData(w.y, w.X, w.t0, tuple(w.donors))

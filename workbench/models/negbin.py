@@ -94,6 +94,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
+from workbench.errors import ParamDataError
 from workbench.models import ESS_MIN, RHAT_MAX, converged, convergence
 from workbench.models.sampling import sample
 from workbench.models.series import SeriesSet
@@ -358,10 +359,24 @@ def same_walk(config: ModelConfig, area_idx: np.ndarray, cat_idx: np.ndarray) ->
         for second in on[i + 1:]:
             pairs = len(set(zip(groups[first], groups[second])))
             if pairs == len(set(groups[first])) == len(set(groups[second])):
-                raise ValueError(
+                raise ParamDataError(("model", f"{second}_level_walk"), (
                     f"model.{first}_level_walk and model.{second}_level_walk are the same walk here: this panel's series fall "
                     f"into the same groups for both ({pairs} of them; e.g. one area, or one category, or "
-                    f"series_by other than area_category): set one of them to false")
+                    f"series_by other than area_category): set one of them to false"))
+
+
+def group_index(keys: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """The areas and categories of the series ``keys`` (sorted), and each series' index into them."""
+    areas = sorted(keys["area"].unique())
+    categories = sorted(keys["category"].unique())
+    ai = keys["area"].map({a: i for i, a in enumerate(areas)}).to_numpy()
+    ci = keys["category"].map({c: i for i, c in enumerate(categories)}).to_numpy()
+    return areas, categories, ai, ci
+
+
+def check_config(config: ModelConfig, keys: pd.DataFrame) -> None:
+    """What :func:`fit` would stop on about the settings, given the series ``keys``, found before anything is built."""
+    same_walk(config, *group_index(keys)[2:])
 
 
 def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int,
@@ -373,10 +388,7 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
     import pytensor.tensor as pt
 
     started = time.perf_counter()
-    areas = sorted(data.keys["area"].unique())
-    categories = sorted(data.keys["category"].unique())
-    ai = data.keys["area"].map({a: i for i, a in enumerate(areas)}).to_numpy()
-    ci = data.keys["category"].map({c: i for i, c in enumerate(categories)}).to_numpy()
+    areas, categories, ai, ci = group_index(data.keys)
     # Periods the panel does not cover are NaN for every series: leave those columns out.
     covered = ~np.isnan(data.y).all(axis=0)
     if np.isnan(data.y[:, covered]).any():

@@ -35,6 +35,11 @@ class SeriesSet:
     def per_year(self) -> int:
         return 12 // self.step
 
+    @property
+    def covered(self) -> np.ndarray:
+        """(T,) whether the panel covers each period (a period it does not cover is NaN for every series)."""
+        return ~np.isnan(self.y).all(axis=0)
+
     def future(self, end: pd.Timestamp) -> pd.DatetimeIndex:
         """Periods after the last observed one, up to and including ``end``."""
         start = self.periods[-1] + pd.DateOffset(months=self.step)
@@ -48,16 +53,50 @@ class SeriesSet:
         return SeriesSet(self.periods[keep], self.frequency, self.keys, self.y[:, keep])
 
 
-def series_matrix(panel: pd.DataFrame, by: tuple[str, ...] = ("area", "category")) -> SeriesSet:
-    """The panel as series by ``area`` (district / CSP / force name) and/or ``category``."""
-    freqs = sorted(set(panel["frequency"].astype(str)))
+@dataclass
+class SeriesLayout:
+    """The shape of the series a panel gives, without their counts: what the checks before a fit need."""
+
+    periods: pd.DatetimeIndex
+    frequency: str
+    keys: pd.DataFrame  # one row per series: columns "area" and "category", sorted
+    covered: np.ndarray  # (T,) whether the panel covers each period
+
+    step = SeriesSet.step
+    per_year = SeriesSet.per_year
+
+
+def _frequency(panel: pd.DataFrame) -> str:
+    freqs = sorted(set(map(str, panel["frequency"].unique())))  # the distinct values, not every row
     if len(freqs) != 1:
         raise ValueError(f"the panel mixes frequencies {freqs}; forecast one source at a time")
-    freq = freqs[0]
-    if freq == "Y":
+    if freqs[0] == "Y":
         raise ValueError("12-month ONS editions are snapshots, not a series; forecast monthly or quarterly data")
+    return freqs[0]
+
+
+def _columns(panel: pd.DataFrame, by: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     area = district_of(panel["area_name"]).astype(str).to_numpy() if "area" in by else np.full(len(panel), "all areas")
     cat = panel["category"].astype(str).to_numpy() if "category" in by else np.full(len(panel), "all categories")
+    return area, cat
+
+
+def layout(panel: pd.DataFrame, by: tuple[str, ...] = ("area", "category")) -> SeriesLayout:
+    """The periods, series and covered periods :func:`series_matrix` gives ``panel``, at a fraction of its cost."""
+    freq = _frequency(panel)
+    present = pd.DatetimeIndex(sorted(panel["period"].unique()))
+    periods = expected_periods(present[0], present[-1], freq)
+    area = district_of(panel["area_name"]) if "area" in by else pd.Series("all areas", index=panel.index)
+    cat = panel["category"] if "category" in by else pd.Series("all categories", index=panel.index)
+    keys = pd.DataFrame({"area": area.astype("category"), "category": cat.astype("category")}).drop_duplicates()
+    keys = keys.astype(str).sort_values(["area", "category"]).reset_index(drop=True)
+    return SeriesLayout(periods, freq, keys, np.asarray(periods.isin(present)))
+
+
+def series_matrix(panel: pd.DataFrame, by: tuple[str, ...] = ("area", "category")) -> SeriesSet:
+    """The panel as series by ``area`` (district / CSP / force name) and/or ``category``."""
+    freq = _frequency(panel)
+    area, cat = _columns(panel, by)
     present = pd.DatetimeIndex(sorted(panel["period"].unique()))
     periods = expected_periods(present[0], present[-1], freq)
     frame = pd.DataFrame({"area": area, "category": cat, "period": panel["period"].to_numpy(), "count": panel["count"].to_numpy()})
