@@ -204,3 +204,17 @@ def test_second_run_says_what_moved_and_that_the_data_changed(tmp_path, ci_param
     assert after != before
     assert f"{before:,}" in moved and f"{after:,}" in moved and f"{after - before:+,}" in moved
     assert "Largest crime category" not in moved, "a figure that did not move is not listed"
+
+
+def test_monthly_examples_use_real_commands():
+    import subprocess
+
+    script = REPO / "docs" / "examples" / "monthly-report.sh"
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    text = script.read_text()
+    for command in ("workbench fetch policeuk", "workbench run", "--pdf", "workbench prune"):
+        assert command in text
+    flow = yaml.safe_load((REPO / "docs" / "examples" / "monthly-report.yml").read_text())
+    steps = flow["jobs"]["report"]["steps"]
+    assert any("monthly-report.sh" in s.get("run", "") for s in steps)
+    assert flow[True]["schedule"][0]["cron"] == "0 6 15 * *"  # YAML reads the key `on` as True
