@@ -131,6 +131,22 @@ def test_compare_names_what_changed(tmp_path):
     assert "code changed" in page and "+100 (+10.0%)" in page
 
 
+def test_matrix_index_lists_the_members(tmp_path):
+    from workbench.run_index import write_matrix_index
+
+    for force, n in (("essex", 1200), ("kent", 980)):
+        _fake_run(tmp_path / "m" / force, "20260101T000000Z", figures={"crime_latest_12m": n})
+    matrix = tmp_path / "m" / "matrix-20260101T000000Z.json"
+    matrix.write_text(json.dumps({"run_name": "m", "status": "ok", "over": "data.forces",
+                                  "members": {f: {"status": "ok", "folder": f"{f}/20260101T000000Z"}
+                                              for f in ("essex", "kent")}}))
+    page = write_matrix_index(matrix)
+    assert page == tmp_path / "m" / "matrix-20260101T000000Z.html"
+    text = page.read_text()
+    assert '<a href="essex/20260101T000000Z/index.html">essex</a>' in text
+    assert "Recorded crime, latest 12 months: 1,200" in text and "980" in text
+
+
 def test_prune_keeps_the_newest(tmp_path):
     runs = [_fake_run(tmp_path, f"2026010{i}T000000Z") for i in range(1, 6)]
     (tmp_path / ".incomplete-20260109T000000Z-1").mkdir()

@@ -691,6 +691,9 @@ def write_index(folder: Path, run_root: Path | None = None) -> Path:
     return path
 
 
+_OVER = {"data.forces": "Force", "areas": "Area"}
+
+
 def write_matrix_index(matrix_json: Path) -> Path:
     """Write ``matrix-<stamp>.html`` beside a matrix run's JSON: one row per member, its status, headline and index."""
     matrix_json = Path(matrix_json)
@@ -707,7 +710,7 @@ def write_matrix_index(matrix_json: Path) -> Path:
     title = f"Matrix run “{doc.get('run_name')}” over {doc.get('over')}"
     body = (f"<h1>{_e(title)} {_badge(doc.get('status', '?'))}</h1>"
             f'<p class="sub">{_e(_when(doc.get("started_utc")))} · {len(rows)} run(s) · params {_e(doc.get("params_file"))}</p>'
-            f"<table><thead><tr><th>{_e(str(doc.get('over', 'member')).capitalize())}</th><th>Status</th>"
+            f"<table><thead><tr><th>{_e(_OVER.get(str(doc.get('over')), 'Member'))}</th><th>Status</th>"
             f"<th>Headline</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f'<p class="links"><a href="{_e(matrix_json.name)}">Matrix JSON</a></p>')
     path = matrix_json.with_suffix(".html")
