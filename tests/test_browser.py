@@ -7,6 +7,7 @@ Skips only when Chromium is absent and this is not CI (``CI`` set); in CI a miss
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -53,6 +54,9 @@ def test_index_renders(overview_run):
     assert seen.title.startswith("Run “ci”")
     assert not seen.broken_images and not seen.empty_tables, (seen.broken_images, seen.empty_tables)
     assert seen.tables and not seen.snake_case_headers()
+    links = re.findall(r'href="([^"#][^"]*)"', (overview_run / INDEX_NAME).read_text())
+    assert {f"{NB}.publication.html", f"{NB}.html", f"{NB}.ipynb", f"results/{NB}.json", "run.json"} <= set(links)
+    assert [href for href in links if not (overview_run / href).is_file()] == [], "every link opens a file"
 
 
 @pytest.mark.notebooks
