@@ -171,6 +171,8 @@ def test_a_failing_notebook_fails_the_run_but_not_the_others(raising_notebook, t
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors and errors[0]["evalue"] == "boom: a deliberate failure"
     assert "boom: a deliberate failure" in (folder / "99-raises.html").read_text()
+    index = (folder / "index.html").read_text()
+    assert '<span class="badge failed">failed</span>' in index and "boom: a deliberate failure" in index
 
 
 @pytest.fixture

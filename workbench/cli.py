@@ -2,7 +2,9 @@
 
 ::
 
-    workbench run PARAMS.yaml [--out DIR] [--only NOTEBOOK] [--parallel N | --scheduler ADDRESS]
+    workbench run PARAMS.yaml [--out DIR] [--only NOTEBOOK] [--parallel N | --scheduler ADDRESS] [--pdf]
+    workbench pdf RUN_DIR
+    workbench prune RUN_ROOT --keep N
     workbench check PARAMS.yaml
     workbench golden PARAMS.yaml [--dest tests/golden]
     workbench notebooks
@@ -34,6 +36,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="run the notebooks (and matrix members) on N local Dask worker processes")
     r.add_argument("--scheduler", metavar="ADDRESS",
                    help="run them on a Dask cluster (e.g. tcp://10.0.0.5:8786); per-series fits use it too")
+    r.add_argument("--pdf", action="store_true",
+                   help="also print each publication report and the run index to PDF (needs Chromium)")
+
+    d = sub.add_parser("pdf", help="print a run folder's publication reports and index to PDF with headless Chromium")
+    d.add_argument("run_dir", help="a run folder, e.g. outputs/ci/latest")
+
+    k = sub.add_parser("prune", help="delete all but the newest N run folders of one run name")
+    k.add_argument("run_root", help="the folder holding one run name's run folders, e.g. outputs/essex-policeuk")
+    k.add_argument("--keep", type=int, required=True, metavar="N", help="how many of the newest runs to keep (at least 1)")
 
     c = sub.add_parser("check", help="validate a params file and its data without running anything")
     c.add_argument("params")
@@ -66,22 +77,46 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_environment()
     try:
         if args.command == "run":
+            from workbench.run_index import INDEX_NAME
             from workbench.runner import run
 
+            if args.pdf:
+                from workbench.browser import require_chromium
+
+                require_chromium()  # before the run, not after it
             result = run(args.params, out_dir=args.out, only=args.only, parallel=args.parallel, scheduler=args.scheduler)
             runs = getattr(result, "members", None) or {None: result}
-            if len(runs) > 1 or None not in runs:
+            matrix = len(runs) > 1 or None not in runs
+            if matrix:
                 print(f"matrix {result.status}: {len(runs)} runs, listed in {result.folder}")
             for one in runs.values():
                 print(f"run {one.status}: {one.folder}")
                 for nb in one.notebooks:
                     if "html" in nb.files:
                         print(f"  {nb.name}: {one.folder / nb.files['html']}")
+                if args.pdf:
+                    from workbench.browser import pdf_run
+
+                    pdf_run(one.folder)
             if result.status != "ok":
                 failed = ", ".join(f"{m}/{nb.name}" if m else nb.name
                                    for m, one in runs.items() for nb in one.notebooks if nb.status != "ok")
                 print(f"failed notebook(s): {failed} — open the executed .ipynb or .html above to see the error.", file=sys.stderr)
+            index = result.folder.with_suffix(".html") if matrix else result.folder / INDEX_NAME
+            if index.is_file():
+                print(f"index: {index}")
             return result.exit_code
+        if args.command == "pdf":
+            from workbench.browser import pdf_run
+
+            pdf_run(Path(args.run_dir))
+            return 0
+        if args.command == "prune":
+            from workbench.run_index import prune
+
+            for gone in prune(Path(args.run_root), args.keep):
+                print(f"removed {gone}")
+            return 0
         if args.command == "check":
             from workbench.checks import CHECKS
             from workbench.data import coverage

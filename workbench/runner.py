@@ -15,6 +15,7 @@ What a run folder holds, per notebook ``NAME``:
 * ``NAME.publication.html`` -- the same without code cells;
 * ``results/NAME.json`` -- the headline figures the notebook wrote;
 
+``index.html``, the page that ties them together with the previous run (:mod:`workbench.run_index`),
 and ``run.json``: params as resolved, sha256 of every input file, package
 versions, git commit, seed, per-notebook status and duration.
 """
@@ -430,6 +431,9 @@ def run(
         "members": {k: {"status": r.status, "folder": str(r.folder.relative_to(base / params.run_name)),
                         "failed": [nb.name for nb in r.notebooks if nb.status != "ok"]} for k, r in results.items()},
     }, indent=2) + "\n", encoding="utf-8")
+    from workbench.run_index import write_matrix_index
+
+    write_matrix_index(index)
     return MatrixResult(index, status, results)
 
 
@@ -513,8 +517,19 @@ def _finish(m: _Member, results: list[NotebookRun], params_path: Path, started: 
         "results": {r.name: r.files["results"] for r in results if "results" in r.files},
     }
     (m.tmp / "run.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    _write_index(m)
     os.rename(m.tmp, m.final)
     return RunResult(m.final, status, results)
+
+
+def _write_index(m: _Member) -> None:
+    """The run's ``index.html`` (:mod:`workbench.run_index`); a failure to write it never loses the run."""
+    from workbench.run_index import write_index
+
+    try:
+        write_index(m.tmp, m.run_root)
+    except Exception as exc:  # the notebooks' own files are all there
+        print(f"warning: the run index was not written: {_error_text(exc)}", file=sys.stderr)
 
 
 def _point_latest(run_root: Path, final: Path) -> None:
