@@ -57,7 +57,7 @@ def _simulate_ans(rng, n: int, level: float = 300.0, alpha: float = 0.3, gamma: 
 def test_intervals_cover_about_their_nominal_share_on_ets_data():
     # 40 series of 40 quarters from ETS(A,N,A), each searched over every form. Coverage comes out a few points
     # short of nominal (about 75% and 88% here): the simulation takes the error variance as estimated and not the
-    # parameters' own uncertainty. Intervals half as wide would cover about 45% and 60%.
+    # parameters' own uncertainty. Intervals half as wide would cover under 50% and 70%.
     rng = np.random.default_rng(11)
     hits80, hits95 = [], []
     for r in range(40):
