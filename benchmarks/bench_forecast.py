@@ -3,6 +3,7 @@
 Usage:
     .venv/bin/python benchmarks/bench_forecast.py                          # both, as below
     .venv/bin/python benchmarks/bench_forecast.py backtest [PARAMS.yaml]   # default params/backtest-homeoffice.yaml
+    .venv/bin/python benchmarks/bench_forecast.py backtest [PARAMS.yaml] --ets-only   # ETS and seasonal naive alone
     .venv/bin/python benchmarks/bench_forecast.py speed [--draws N]        # pooled model on the Essex demo panel
     .venv/bin/python benchmarks/bench_forecast.py calibration [--replicates N] [--draws N]
     .venv/bin/python benchmarks/bench_forecast.py validate ORIGIN [--set KEY=VALUE ...] [--spread-growth G,G,...]
@@ -11,8 +12,9 @@ Usage:
 origins, horizons and sampler) and prints one table: MASE, scaled CRPS and the
 coverage of 80% and 95% intervals per model and horizon, then each model's
 wall time on the same series, and checks the targets (our MASE at least 10%
-below Prophet's and below seasonal naive; 80% intervals covering 75-85% and 95%
-intervals 91-98%).
+below Prophet's and below seasonal naive, our MASE and scaled CRPS at least 8%
+below ETS's; 80% intervals covering 75-85% and 95% intervals 91-98%).
+``--ets-only`` scores ETS (and seasonal naive, for scale) alone, in minutes.
 
 ``speed`` fits the pooled model to the demo panel's 14 areas x 13 crime
 categories (monthly, April 2015 to December 2025) twice -- the first run warms
@@ -60,10 +62,10 @@ def backtest_settings(params_path: str):
     return run, BacktestParams.model_validate(entry.parameters)
 
 
-def backtest(params_path: str) -> int:
+def backtest(params_path: str, ets_only: bool = False) -> int:
     from workbench.data import load_panel
     from workbench.evaluations import backtest as bt
-    from workbench.models import BAYES, PROPHET
+    from workbench.models import BAYES, ETS, PROPHET
     from workbench.models.series import series_matrix
 
     settings = backtest_settings(params_path)
@@ -74,10 +76,13 @@ def backtest(params_path: str) -> int:
     by = ("area", "category") if p.series_by == "area_category" else ("category",)
     data = series_matrix(panel, by)
     print(f"data: {run.data.label}, {len(data.keys)} series x {len(data.periods)} periods ({data.frequency}), "
-          f"origins {p.origins}, horizons {p.horizons}; sampler {run.sampler.chains} chains x {run.sampler.draws} draws")
+          f"origins {p.origins}, horizons {p.horizons}; "
+          + ("ETS and seasonal naive only" if ets_only else
+             f"sampler {run.sampler.chains} chains x {run.sampler.draws} draws"))
     started = time.perf_counter()
-    res = bt.run(data, p.origins, p.horizons, p.model, run.sampler, run.seed, p.prophet, p.prophet_samples,
-                 say=lambda s: print(s, flush=True))
+    res = bt.run(data, p.origins, p.horizons, p.model, run.sampler, run.seed, p.prophet and not ets_only,
+                 p.prophet_samples, say=lambda s: print(s, flush=True), ets=p.ets or ets_only,
+                 ets_samples=p.ets_samples, bayes=not ets_only)
     table = res.table()
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print()
@@ -91,11 +96,17 @@ def backtest(params_path: str) -> int:
     print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
     for h in p.horizons:
         t = table.xs(h, level="horizon")
+        if ets_only:
+            print(f"horizon {h}: ETS MASE vs seasonal naive {t.loc[ETS, 'MASE'] / t.loc[bt.NAIVE, 'MASE'] - 1:+.1%}")
+            continue
         ours = t.loc[BAYES, "MASE"]
         checks = []
         if PROPHET in t.index:
             checks.append(f"MASE vs Prophet {ours / t.loc[PROPHET, 'MASE'] - 1:+.1%} (target <= -10%)")
         checks.append(f"vs seasonal naive {ours / t.loc[bt.NAIVE, 'MASE'] - 1:+.1%} (target < 0)")
+        if ETS in t.index:
+            checks.append(f"MASE vs ETS {ours / t.loc[ETS, 'MASE'] - 1:+.1%} and scaled CRPS vs ETS "
+                          f"{t.loc[BAYES, 'CRPS (scaled)'] / t.loc[ETS, 'CRPS (scaled)'] - 1:+.1%} (targets <= -8%)")
         checks.append(f"80% cover {t.loc[BAYES, '80% coverage']:.1%} (75-85%)")
         checks.append(f"95% cover {t.loc[BAYES, '95% coverage']:.1%} (91-98%)")
         print(f"horizon {h}: " + "; ".join(checks))
@@ -329,6 +340,7 @@ def main() -> int:
     sub = ap.add_subparsers(dest="what")
     b = sub.add_parser("backtest")
     b.add_argument("params", nargs="?", default=str(REPO / "params" / "backtest-homeoffice.yaml"))
+    b.add_argument("--ets-only", action="store_true", help="score ETS (and seasonal naive) alone, without our model")
     f = sub.add_parser("forces", help="the backtest one force at a time (validates the single-force preset)")
     f.add_argument("params", nargs="?", default=str(REPO / "params" / "backtest-homeoffice-forces.yaml"))
     f.add_argument("--forces", default=None, help="comma-separated force slugs (default: every force in the data)")
@@ -358,7 +370,7 @@ def main() -> int:
     if args.what == "calibration":
         cat_df = args.walk_df if args.category_walk_df is None else args.category_walk_df
         return calibration(args.replicates, args.draws, args.walk_df, cat_df)
-    return backtest(args.params) if args.what == "backtest" else speed(args.draws)
+    return backtest(args.params, args.ets_only) if args.what == "backtest" else speed(args.draws)
 
 
 if __name__ == "__main__":

@@ -93,12 +93,44 @@ def test_backtest_fits_and_scores_only_series_still_recorded():
         assert row["80% coverage"] == pytest.approx(pooled.loc[model, "80% coverage"])
         assert row["95% coverage"] + row["above 95%"] + row["below 95%"] == pytest.approx(1.0)
         assert row["forecasts"] == 18
-    assert set(res.figures()["by_category_h6"]) == {"bayesian_negbin", "bayesian_negbin_unwidened", "seasonal_naive"}
+    assert set(res.figures()["by_category_h6"]) == {"bayesian_negbin", "bayesian_negbin_unwidened", "ets",
+                                                    "seasonal_naive"}
     # The widened forecasts are scored beside the same fit's own: same medians, wider intervals.
     t = res.table().xs(6, level="horizon")
     assert t.loc[bt.BAYES, "MASE"] == pytest.approx(t.loc[bt.UNWIDENED, "MASE"], rel=0.05)
     assert t.loc[bt.BAYES, "80% coverage"] >= t.loc[bt.UNWIDENED, "80% coverage"]
-    assert set(res.wall_times().index) == {bt.BAYES, bt.NAIVE}  # the second forecast is not a model of its own to time
+    assert set(res.wall_times().index) == {bt.BAYES, bt.ETS, bt.NAIVE}  # the unwidened forecast is not timed
+
+
+def test_ets_is_scored_beside_the_others_on_the_same_series_and_origins():
+    rng = np.random.default_rng(6)
+    t = np.arange(84)
+    trend = lambda a: np.exp(a + 0.012 * t) * (1 + 0.25 * np.sin(2 * np.pi * t / 12))  # noqa: E731
+    rows = {("A", "theft"): rng.poisson(60 * trend(0)), ("B", "theft"): rng.poisson(40 * trend(0.1)),
+            ("A", "drugs"): rng.poisson(0.4, 84), ("B", "drugs"): np.r_[np.zeros(60), rng.poisson(3, 24)]}
+    said = []
+    res = bt.run(_panel(rows), ["2021-10", "2022-04"], [6, 12], ForecastModelParams(shocks=[]), None, 3,
+                 prophet=False, say=said.append, ets_samples=400, bayes=False)
+    assert set(res.scores["model"]) == {bt.ETS, bt.NAIVE}
+    assert set(res.wall_times().index) == {bt.ETS, bt.NAIVE} and (res.seconds["seconds"] > 0).all()
+    ets_rows, naive_rows = (res.scores[res.scores["model"] == m].reset_index(drop=True) for m in (bt.ETS, bt.NAIVE))
+    assert ets_rows[["origin", "horizon", "series", "points"]].equals(naive_rows[["origin", "horizon", "series", "points"]])
+    assert set(res.figures()["h12"]) == {"ets", "seasonal_naive"}
+    # Growing seasonal series: ETS carries the trend on, where last year's values fall behind.
+    theft = bt.score(*_ets_and_actual(_panel(rows), "2022-04", 12), [12])[0]
+    assert theft["mase"] < 1.0
+    # The sparse series are forecast with additive forms only, and the run says so.
+    assert any("simpler ETS search" in s and "drugs in A (zeros in its history" in s for s in said)
+
+
+def _ets_and_actual(data: SeriesSet, origin: str, h: int):
+    """ETS draws, outcomes and MASE scale of the theft series from ``origin``."""
+    from workbench.models import ets
+
+    i = data.periods.get_loc(pd.Timestamp(f"{origin}-01"))
+    train = data.truncate(data.periods[i - 1]).subset(np.array([0, 1]))
+    fc = ets.forecast(train, data.periods[i + h - 1], seed=3, samples=400)
+    return fc.draws, data.y[[0, 1], i:i + h], bt.mase_scale(train)
 
 
 def test_misses_are_counted_by_category_and_side():

@@ -127,6 +127,22 @@ def test_summary_says_whether_the_settings_are_validated(flat):
     assert "**Settings: not validated**" in own and "match no preset" in own
 
 
+def test_summary_sets_each_per_series_model_beside_the_pooled_one(flat):
+    from types import SimpleNamespace
+
+    from workbench.models import BAYES, ETS, PROPHET, negbin
+
+    data, future, draws = flat
+    rows = np.array([True, True])
+    s = {m: G.track(G.Goal(2023, 2027, 0.40), m, "crime", data, future, d, rows).summary()
+         for m, d in ((BAYES, draws), (ETS, draws), (PROPHET, draws * 2))}
+    run = SimpleNamespace(fitted=SimpleNamespace(config=negbin.ModelConfig()), diagnostics=SimpleNamespace(ok=True))
+    text = G.summary_text(s, {}, run, "test data")
+    assert "Bayesian NegBin and ETS agree on the chance of meeting the crime goal" in text
+    assert "Bayesian NegBin and Prophet disagree" in text
+    assert "ETS (ETS)" not in text and "crime (ETS): the goal is" in text
+
+
 def test_target_path_is_constant_rate(flat):
     data, future, draws = flat
     t = G.track(G.Goal(2023, 2027, 0.40), "m", "crime", data, future, draws, np.array([True, True]))

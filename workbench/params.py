@@ -263,6 +263,8 @@ class GoalTrackingParams(Strict):
     model: ForecastModelParams = Field(default_factory=ForecastModelParams)
     prophet: bool = Field(True, description="also forecast with Prophet per series")
     prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
+    ets: bool = Field(True, description="also forecast with automatic exponential smoothing (ETS) per series")
+    ets_samples: int = Field(1000, ge=10, le=10000, description="ETS simulated forecasts per series")
     top_n: int = Field(8, ge=1, le=100, description="rows in the driver tables")
 
     @model_validator(mode="after")
@@ -468,6 +470,8 @@ class BacktestParams(Strict):
     model: ForecastModelParams = Field(default_factory=ForecastModelParams)
     prophet: bool = Field(True, description="also backtest Prophet per series")
     prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
+    ets: bool = Field(True, description="also backtest automatic exponential smoothing (ETS) per series")
+    ets_samples: int = Field(1000, ge=10, le=10000, description="ETS simulated forecasts per series")
 
     @field_validator("origins", mode="before")
     @classmethod

@@ -18,7 +18,8 @@ above and below the 95% interval. Misses on one side in one category, in
 every area at once, are a shift no series' own history foretold (a change
 in how an offence is recorded, say).
 
-Models: the pooled Bayesian NegBin, Prophet (its defaults, per series) and a
+Models: the pooled Bayesian NegBin, Prophet (its defaults, per series), automatic
+exponential smoothing (ETS per series, its form chosen by AICc: :mod:`workbench.models.ets`) and a
 seasonal naive forecast (the same period a year earlier, with the spread of
 in-sample seasonal differences widening with each year ahead). When the
 model's ``spread_growth`` widens its forecasts, the same fit is also scored
@@ -36,7 +37,7 @@ import pandas as pd
 
 from workbench.data.panel import format_periods
 from workbench.errors import ParamDataError
-from workbench.models import BAYES, PROPHET, model_key
+from workbench.models import BAYES, ETS, PROPHET, model_key
 from workbench.models.series import SeriesSet
 
 NAIVE = "Seasonal naive"
@@ -262,8 +263,11 @@ def check(p, run, panel: pd.DataFrame) -> None:
 
 
 def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, sampler, seed: int,
-        prophet: bool = True, prophet_samples: int = 1000, say=print) -> BacktestResult:
-    """Rolling-origin backtest of every model on ``data``."""
+        prophet: bool = True, prophet_samples: int = 1000, say=print, ets: bool = True, ets_samples: int = 1000,
+        bayes: bool = True) -> BacktestResult:
+    """Rolling-origin backtest of every model on ``data`` (``bayes=False`` leaves the pooled model out: a quick
+    look at the per-series models alone)."""
+    from workbench.models import ets as ets_model
     from workbench.models import negbin, prophet_model
 
     H = max(horizons)
@@ -285,13 +289,21 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         end = data.periods[i + H - 1]
         say(f"Origin {origin}: {len(train.keys)} series, {len(train.periods)} periods of history, {H} ahead")
         forecasts = {}
-        t0 = time.perf_counter()
-        fitted = negbin.fit(train, cfg, sampler, seed)
-        forecasts[BAYES] = fitted.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
-        times.append({"model": BAYES, "origin": origin, "seconds": time.perf_counter() - t0})
-        if cfg.spread_growth > 0:
-            own = replace(fitted, config=replace(fitted.config, spread_growth=0.0))
-            forecasts[UNWIDENED] = own.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
+        if bayes:
+            t0 = time.perf_counter()
+            fitted = negbin.fit(train, cfg, sampler, seed)
+            forecasts[BAYES] = fitted.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
+            times.append({"model": BAYES, "origin": origin, "seconds": time.perf_counter() - t0})
+            if cfg.spread_growth > 0:
+                own = replace(fitted, config=replace(fitted.config, spread_growth=0.0))
+                forecasts[UNWIDENED] = own.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
+        if ets:
+            fc = ets_model.forecast(train, end, seed, ets_samples)
+            forecasts[ETS] = fc.draws
+            times.append({"model": ETS, "origin": origin, "seconds": fc.seconds})
+            note = fc.fallback_text(train.keys)
+            if note:
+                say(f"Origin {origin}: {note}")
         if prophet:
             _, draws, secs = prophet_model.forecast(train, end, seed, prophet_samples, cfg.shocks)
             forecasts[PROPHET] = draws

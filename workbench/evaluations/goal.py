@@ -29,7 +29,7 @@ import pandas as pd
 
 from workbench.data.panel import format_periods
 from workbench.errors import DataError, ParamDataError
-from workbench.models import BAYES, PROPHET, model_key
+from workbench.models import BAYES, ETS, PROPHET, model_key
 from workbench.models.series import SeriesSet
 
 INTERVAL = 0.90  # the central interval reported as *_lo / *_hi
@@ -375,6 +375,7 @@ class GoalRun:
     diagnostics: object  # negbin.Diagnostics
     #: Whether the forecaster's settings are a validated preset on this kind of data (:func:`workbench.presets.validation`).
     validation: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the per-series models had to simplify, in words
 
     def tracked(self, model: str, measure: str, rows: np.ndarray) -> Tracked:
         return track(self.goal, model, measure, self.data, self.future, self.forecasts[model], rows)
@@ -395,10 +396,10 @@ def crime_tracked(run: GoalRun, params) -> tuple[dict[str, Tracked], object | No
 
 
 def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> GoalRun:
-    """Fit the pooled model (and Prophet per series, if asked) and forecast to the end of the target year."""
+    """Fit the pooled model (and Prophet and ETS per series, if asked) and forecast to the end of the target year."""
     import time
 
-    from workbench.models import negbin, prophet_model
+    from workbench.models import ets, negbin, prophet_model
     from workbench.models.series import series_matrix
     from workbench.presets import validation
 
@@ -418,9 +419,17 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
         _, pdraws, secs = prophet_model.forecast(data, end, seed, params.prophet_samples, fitted.config.shocks)
         forecasts[PROPHET] = pdraws
         seconds[PROPHET] = secs
+    notes = []
+    if params.ets:
+        say(f"Fitting automatic exponential smoothing (ETS) to each of the {len(data.keys)} series ...")
+        fc = ets.forecast(data, end, seed, params.ets_samples)
+        forecasts[ETS] = fc.draws
+        seconds[ETS] = fc.seconds
+        if note := fc.fallback_text(data.keys):
+            notes.append(note)
     sources = ",".join(sorted(str(x) for x in pd.unique(panel["source"]))) if "source" in panel else "unknown"
     checked = validation(params.model, params.series_by, sources)
-    return GoalRun(goal, data, future, forecasts, seconds, fitted, diag, checked)
+    return GoalRun(goal, data, future, forecasts, seconds, fitted, diag, validation=checked, notes=notes)
 
 
 # ----------------------------------------------------------------------------- reporting
@@ -475,13 +484,16 @@ def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, lab
     """The plain-English summary: each model's verdict on crime and ASB, and the assumptions behind it."""
     parts = [plain_summary(s, label) for s in crime.values()]
     parts += [plain_summary(s, label) for s in asb.values()]
-    b, pr = crime[BAYES], crime.get(PROPHET)
-    if pr is not None:
-        agree = abs(b["p_goal_met"] - pr["p_goal_met"]) < 0.2
+    b = crime[BAYES]
+    for name in (PROPHET, ETS):
+        other = crime.get(name)
+        if other is None:
+            continue
+        agree = abs(b["p_goal_met"] - other["p_goal_met"]) < 0.2
         parts.append(
-            f"The two models {'agree' if agree else 'disagree'} on the chance of meeting the crime goal "
-            f"({b['p_goal_met']:.0%} against {pr['p_goal_met']:.0%}); their medians for the target year differ by "
-            f"{abs(b['forecast_target_median'] - pr['forecast_target_median']):,.0f}."
+            f"{BAYES} and {name} {'agree' if agree else 'disagree'} on the chance of meeting the crime goal "
+            f"({b['p_goal_met']:.0%} against {other['p_goal_met']:.0%}); their medians for the target year differ by "
+            f"{abs(b['forecast_target_median'] - other['forecast_target_median']):,.0f}."
         )
     if not run.diagnostics.ok:
         parts.append(run.diagnostics.message())

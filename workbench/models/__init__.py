@@ -1,8 +1,9 @@
-"""Forecasting models: the pooled Bayesian count model and Prophet per series."""
+"""Forecasting models: the pooled Bayesian count model, and Prophet and automatic ETS per series."""
 
 #: Display names of the models, used as keys of every forecast and score table.
 BAYES = "Bayesian NegBin"
 PROPHET = "Prophet"
+ETS = "ETS"
 
 
 def model_key(name: str) -> str:
