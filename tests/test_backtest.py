@@ -156,13 +156,14 @@ def test_bad_origin_is_named():
 def test_pooled_table_weights_origins_and_counts_forecasts():
     scores = pd.DataFrame([
         {"model": "Bayesian NegBin", "origin": "2017-04", "series": 10, "horizon": 4, "mase": 1.0, "crps": 0.5,
-         "cover80": 0.9, "cover95": 1.0, "points": 40},
+         "cover80": 0.9, "cover90": 1.0, "cover95": 1.0, "points": 40},
         {"model": "Bayesian NegBin", "origin": "2019-04", "series": 30, "horizon": 4, "mase": 2.0, "crps": 1.0,
-         "cover80": 0.7, "cover95": 0.9, "points": 120},
+         "cover80": 0.7, "cover90": 0.8, "cover95": 0.9, "points": 120},
     ])
     res = bt.BacktestResult(scores, pd.DataFrame({"model": ["Bayesian NegBin"], "origin": ["2017-04"], "seconds": [1.0]}))
     row = res.table().loc[(4, "Bayesian NegBin")]
     assert row["MASE"] == pytest.approx(1.75) and row["95% coverage"] == pytest.approx(0.925)
+    assert row["90% coverage"] == pytest.approx(0.85)
     assert res.table()["forecasts"].dtype.kind == "i" and row["forecasts"] == 160
     (entry,) = res.figures()["h4"].values()
     assert entry["MASE"] == 1.75 and entry["forecasts"] == 160 and isinstance(entry["forecasts"], int)

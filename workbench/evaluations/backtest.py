@@ -79,8 +79,9 @@ def crps(draws: np.ndarray, actual: np.ndarray) -> np.ndarray:
 
 
 def interval_bounds(draws: np.ndarray) -> np.ndarray:
-    """The 80% and 95% central intervals of sample forecasts: (4, ...) = 10%, 90%, 2.5% and 97.5% quantiles."""
-    return np.quantile(draws, [0.1, 0.9, 0.025, 0.975], axis=0)
+    """The 80%, 95% and 90% central intervals of sample forecasts: (6, ...) = 10%, 90%, 2.5%, 97.5%, 5% and 95%
+    quantiles."""
+    return np.quantile(draws, [0.1, 0.9, 0.025, 0.975, 0.05, 0.95], axis=0)
 
 
 def score(draws: np.ndarray, actual: np.ndarray, scale: np.ndarray, horizons: list[int]) -> list[dict]:
@@ -97,6 +98,7 @@ def score(draws: np.ndarray, actual: np.ndarray, scale: np.ndarray, horizons: li
             "crps": float(np.mean(c[:, sl].mean(axis=1) / scale)),
             "cover80": float(np.mean((a >= q[0][:, sl]) & (a <= q[1][:, sl]))),
             "cover95": float(np.mean((a >= q[2][:, sl]) & (a <= q[3][:, sl]))),
+            "cover90": float(np.mean((a >= q[4][:, sl]) & (a <= q[5][:, sl]))),
             "points": int(a.size),
         })
     return rows
@@ -165,6 +167,7 @@ class BacktestResult:
                 "MASE": np.average(g["mase"], weights=g["series"]),
                 "CRPS (scaled)": np.average(g["crps"], weights=g["series"]),
                 "80% coverage": np.average(g["cover80"], weights=g["points"]),
+                "90% coverage": np.average(g["cover90"], weights=g["points"]),
                 "95% coverage": np.average(g["cover95"], weights=g["points"]),
                 "forecasts": int(g["points"].sum()),
             }), include_groups=False,
