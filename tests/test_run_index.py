@@ -75,8 +75,8 @@ def test_backtest_headlines_use_the_longest_horizon():
     figures = {"h6": {"prophet": {"MASE": 0.5, "95% coverage": 0.9}},
                "h12": {"bayesian_negbin": {"MASE": 0.81234, "95% coverage": 0.875}}, "series_left_out": {}}
     shown = {f.label: f.text for f in headline_figures("90-backtest", figures)}
-    assert shown == {"Bayesian NegBin: accuracy (MASE), 12 ahead": "0.81",
-                     "Bayesian NegBin: 95% interval coverage, 12 ahead": "88%"}
+    assert shown == {"Bayesian NegBin: accuracy (MASE), 12 months ahead": "0.81",
+                     "Bayesian NegBin: 95% interval coverage, 12 months ahead": "88%"}
 
 
 def test_unknown_notebook_shows_its_single_values():

@@ -203,7 +203,7 @@ HEADLINES: dict[str, list[_SPEC]] = {
         ("placebo_p", "Placebo test p-value", "p"),
     ],
     "40-scorecard": [
-        ("harm_total_latest_12m", "Crime harm, latest 12 months ({harm_unit})", "count"),
+        ("harm_total_latest_12m", "Crime harm, latest 12 months ({harm_scheme} {harm_unit})", "count"),
         ("harm_change_pct_vs_baseline", "Harm change on {harm_baseline_year}", "pct"),
         ("crimes_latest_12m", "Recorded crime, latest 12 months", "count"),
         ("crimes_change_pct_vs_baseline", "Crime change on {harm_baseline_year}", "pct"),
@@ -213,7 +213,7 @@ HEADLINES: dict[str, list[_SPEC]] = {
 }
 
 
-def _backtest(figures: dict) -> list[Figure]:
+def _backtest(figures: dict, period: str = "months") -> list[Figure]:
     """The backtest's longest horizon: each model's accuracy (MASE) and 95% interval coverage."""
     horizons = sorted(int(k[1:]) for k in figures if re.fullmatch(r"h\d+", k))
     if not horizons:
@@ -222,10 +222,10 @@ def _backtest(figures: dict) -> list[Figure]:
     out = []
     for model, row in figures[f"h{h}"].items():
         name = _model_name(model)
-        out.append(Figure(f"h{h}.{model}.MASE", f"{name}: accuracy (MASE), {h} ahead", row.get("MASE"), "ratio"))
+        out.append(Figure(f"h{h}.{model}.MASE", f"{name}: accuracy (MASE), {h} {period} ahead", row.get("MASE"), "ratio"))
         cov = next((k for k in row if k.startswith("95%")), None)
         if cov:
-            out.append(Figure(f"h{h}.{model}.{cov}", f"{name}: 95% interval coverage, {h} ahead", row[cov], "prob"))
+            out.append(Figure(f"h{h}.{model}.{cov}", f"{name}: 95% interval coverage, {h} {period} ahead", row[cov], "prob"))
     return out
 
 
@@ -234,7 +234,7 @@ def _model_name(key: str) -> str:
 
 
 #: Notebooks whose headline figures are computed rather than listed.
-HEADLINE_BUILDERS: dict[str, Callable[[dict], list[Figure]]] = {"90-backtest": _backtest}
+HEADLINE_BUILDERS: dict[str, Callable[..., list[Figure]]] = {"90-backtest": _backtest}
 
 
 def _humanise(key: str) -> str:
@@ -260,16 +260,19 @@ def _guess_kind(key: str, value: Any) -> str:
     return "ratio"
 
 
-def headline_figures(notebook: str, figures: dict) -> list[Figure]:
+def headline_figures(notebook: str, figures: dict, period: str = "months") -> list[Figure]:
     """A notebook's headline figures, labelled; a notebook not listed in :data:`HEADLINES` shows every
-    top-level figure that is a single value, with a label made from its key."""
+    top-level figure that is a single value, with a label made from its key. ``period`` names the data's
+    periods (``months`` or ``quarters``) in labels."""
     if notebook in HEADLINE_BUILDERS:
-        return HEADLINE_BUILDERS[notebook](figures)
+        return HEADLINE_BUILDERS[notebook](figures, period)
     spec = HEADLINES.get(notebook)
     if spec is None:
         return [Figure(k, _humanise(k), v, _guess_kind(k, v)) for k, v in figures.items()
                 if not isinstance(v, (dict, list))]
     words = {k: v for k, v in figures.items() if isinstance(v, str)}
+    if "harm_scheme" in words:
+        words["harm_scheme"] = words["harm_scheme"].upper()
     out = []
     for key, label, kind in spec:
         try:
@@ -312,7 +315,9 @@ class RunRecord:
         return cls(folder, manifest, figures)
 
     def headlines(self, notebook: str) -> list[Figure]:
-        return headline_figures(notebook, self.figures.get(notebook, {}))
+        source = self.manifest.get("params", {}).get("data", {}).get("source")
+        period = "quarters" if source == "homeoffice_quarterly" else "months"
+        return headline_figures(notebook, self.figures.get(notebook, {}), period)
 
 
 def previous_run(run_root: Path, run_name: str, before: str) -> Path | None:
