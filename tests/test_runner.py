@@ -233,3 +233,18 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path):
         cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
     )
     assert not (tmp_path / "results").exists(), "with results_dir None nothing is written"
+
+
+def test_the_demo_preset_90pct_intervals_cover_about_90pct(two_runs):
+    """The small rolling-origin check on the demo panel (params/ci.yaml's 90-backtest): the validated preset's 90%
+    intervals cover about 90% of the outcomes at every horizon (336 forecasts at 12 months, so a few points either way)."""
+    _, first, _ = two_runs
+    doc = json.loads((first.folder / "results" / "90-backtest.json").read_text())
+    fig = doc["figures"]
+    horizons = [k for k in fig if k.startswith("h") and k[1:].isdigit()]
+    assert horizons
+    for h in horizons:
+        cover = fig[h]["bayesian_negbin"]["90% coverage"]
+        assert 0.82 <= cover <= 0.97, (h, cover)
+    goal = json.loads((first.folder / "results" / "10-goal-tracking.json").read_text())["figures"]
+    assert goal["validated"] is True and goal["settings"]["preset"] == "demo"
