@@ -128,6 +128,11 @@ def count_rows(items: list[Indicator]) -> list[str]:
     return [it.name for it in items if it.is_count]
 
 
+def display_kinds(items: list[Indicator]) -> dict[str, str]:
+    """How each indicator's figures are shown: counts whole with thousands separators, harm whole, others to 0.1."""
+    return {it.name: "count" if it.is_count else "number0" if it.unit in ("days", "harm") else "number" for it in items}
+
+
 # ----------------------------------------------------------------------------- harm figures
 
 
