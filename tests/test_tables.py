@@ -119,3 +119,18 @@ def test_key_findings_box_says_question_answer_checks_data_and_settings():
         assert text in html
     assert report.validated_text({"validated": True}) == "yes"
     assert "none recorded" in report.key_findings_html("Q", "A", None, "d")
+
+
+def test_count_axes_have_thousands_separators():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from workbench import plots
+
+    assert plots.thousands(12500) == "12,500" and plots.thousands(-1500) == f"{MINUS}1,500"
+    assert plots.thousands(0.5) == "0.5" and plots.thousands(40) == "40"
+    wide = pd.DataFrame({"crimes": [11000.0, 12500.0, 9000.0]}, index=pd.date_range("2025-01-01", periods=3, freq="MS"))
+    fig = plots.lines(wide, "Crimes", "test data")
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert any("," in t for t in ticks), ticks

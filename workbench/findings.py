@@ -37,8 +37,9 @@ def _checks(table: pd.DataFrame, name: str = "check", passed: str = "passed") ->
 def overview(figures: dict, panel: pd.DataFrame, label: str) -> dict[str, Any]:
     """Findings of ``00-data-overview``."""
     f = figures
-    answer = (f"Crime (excluding ASB) was <b>{count(f.get('crime_latest_12m'))}</b> in the latest window "
-              f"({f.get('latest_window')}), <b>{pct(f.get('crime_change_pct'), sign=True)}</b>; ASB "
+    latest, _, previous = str(f.get("latest_window") or "").partition(" against ")
+    answer = (f"Crime (excluding ASB) was <b>{count(f.get('crime_latest_12m'))}</b> in {latest}, "
+              f"<b>{pct(f.get('crime_change_pct'), sign=True)}</b> on {previous or 'the window before'}; ASB "
               f"{count(f.get('asb_latest_12m'))} ({pct(f.get('asb_change_pct'), sign=True)}).")
     warnings = panel.attrs.get("warnings") or []
     checks = [("no missing months", int(f.get("months_missing") or 0) == 0),

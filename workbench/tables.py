@@ -117,7 +117,9 @@ LABELS: dict[str, tuple[str, str]] = {
     # scorecard and harm
     "unit": ("Unit", "text"), "latest period": ("Latest period", "text"), "mean": ("Mean", "number"),
     "lower limit": ("Lower process limit", "number"), "upper limit": ("Upper process limit", "number"),
-    "status": ("Status", "text"), "weight (days)": ("Weight, days", "number2"), "crimes": ("Crimes", "count"),
+    "status": ("Status", "text"), "points": ("Points", "int"), "better": ("Better", "text"),
+    "assurance": ("Assurance", "text"), "signal (latest point)": ("Signal (latest point)", "text"),
+    "limits": ("Limits", "text"), "weight (days)": ("Weight, days", "number2"), "crimes": ("Crimes", "count"),
     "harm": ("Harm", "number"), "cost_gbp": ("Cost", "money"), "crimes_share_pct": ("Share of crimes", "pct"),
     "harm_share_pct": ("Share of harm", "pct"), "share_of_crimes_pct": ("Share of crimes", "pct"),
     "share_of_harm_pct": ("Share of harm", "pct"), "harm_per_crime": ("Harm per crime", "number"),
@@ -409,7 +411,7 @@ def prepared(df: pd.DataFrame, *, by: str | None = None, kinds: dict | None = No
              row_kinds: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(raw table with intervals combined, kind of every cell, table with human labels and text cells).
 
-    ``row_kinds`` (row -> kind) overrides the kind of a row's figures (not its text or yes/no cells), for
+    ``row_kinds`` (row -> kind) overrides the kind of a row's figures (number, count or estimate cells), for
     tables whose rows are of different kinds, such as a scorecard of counts and percentages.
     """
     if isinstance(df, pd.Series):
@@ -420,8 +422,8 @@ def prepared(df: pd.DataFrame, *, by: str | None = None, kinds: dict | None = No
     cells = _cell_kinds(combined, by, k)
     for r, kind in (row_kinds or {}).items():
         if r in cells.index:
-            keep = cells.loc[r].isin(["text", "bool"])
-            cells.loc[r, ~keep] = kind
+            figure = cells.loc[r].isin(["number", "count", "estimate"])
+            cells.loc[r, figure] = kind
     text_df = formatted(combined, cells, digits)
     return combined, cells, _relabel(text_df, by, labels)
 
