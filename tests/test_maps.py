@@ -44,10 +44,11 @@ def test_design_map_draws_every_lsoa_once_by_group():
     groups = {"hotspots": codes[:3], "ring": codes[3:8], "controls": codes[20:40]}
     fig = maps.design_map(cents, groups, 650, 400, "Design", "synthetic demo data")
     assert _points(fig) == len(cents)
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "hotspots (3)" in labels and "ring (5)" in labels and "controls (20)" in labels
     assert any("650 m" in t for t in labels)
     buffers = [p for p in fig.axes[0].patches if isinstance(p, matplotlib.patches.Ellipse)]
+    assert fig.axes[1].get_title(loc="left").startswith("around ")
     assert len(buffers) == 3  # one buffer circle per hotspot
     plt.close(fig)
 

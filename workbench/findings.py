@@ -60,7 +60,8 @@ def goal(summaries: dict, run, figures: dict, panel: pd.DataFrame, label: str) -
               f"against a target of {count(s['target_total'])} ({pct(100 * s['reduction'], 0)} below FY {s['baseline_year']})."
               + (f" {others}." if others else ""))
     checks = [("sampler converged (r-hat, ESS, divergences)", bool(run.diagnostics.ok))]
-    return dict(question=f"Are we on track for {pct(100 * s['reduction'], 0)} less {s['measure']} by FY {s['target_year']}?",
+    measure = s["measure"][:1].lower() + s["measure"][1:]
+    return dict(question=f"Are we on track for {pct(100 * s['reduction'], 0)} less {measure} by FY {s['target_year']}?",
                 answer=answer, checks=checks, data=data_coverage(panel, label), validated=validated_text(figures))
 
 

@@ -157,11 +157,46 @@ def _scale_bar(ax: plt.Axes, lat: float) -> None:
     ax.text(xs + dx / 2, ys + 0.015 * (y1 - y0), f"{km:,} km", ha="center", va="bottom", fontsize=8)
 
 
+def _draw_design(ax: plt.Axes, pos: pd.DataFrame, shown: dict[str, list], hotspots: list, buffer_m: float,
+                 context: Boundaries | None, label_counts: bool) -> None:
+    if context is not None:
+        ax.add_collection(PatchCollection([Polygon(r, closed=True) for rs in context.rings for r in rs],
+                                          facecolor="none", edgecolor="#cccccc", linewidth=0.4, zorder=0))
+    for name, codes in shown.items():
+        if not codes:
+            continue
+        style = GROUP_STYLE.get(name, {"color": "#7030a0", "s": 14, "marker": "o", "zorder": 3})
+        xy = pos.loc[codes]
+        ax.scatter(xy["lon"], xy["lat"], label=f"{name} ({len(codes):,})" if label_counts else None,
+                   edgecolors="white", linewidths=0.4, **style)
+    for code in hotspots:
+        lon, la = pos.loc[code, "lon"], pos.loc[code, "lat"]
+        h = 2 * buffer_m / M_PER_DEG_LAT
+        ax.add_patch(Ellipse((lon, la), h / math.cos(math.radians(la)), h, fill=False, edgecolor="#c00000",
+                             linestyle="--", linewidth=0.8, alpha=0.8, zorder=1))
+
+
+def _zoom_centre(pos: pd.DataFrame, groups: dict[str, list], radius_m: float) -> tuple[float, float, str]:
+    """The hotspot with the most grouped LSOAs within ``radius_m``: where the zoomed panel looks."""
+    hot = groups.get("hotspots", [])
+    others = pos.loc[[c for k, v in groups.items() for c in v]]
+    best, n_best = hot[0], -1
+    for code in hot:
+        lon, lat = pos.loc[code, "lon"], pos.loc[code, "lat"]
+        d = np.hypot((others["lon"] - lon) * math.cos(math.radians(lat)), others["lat"] - lat) * M_PER_DEG_LAT
+        n = int((d <= radius_m).sum())
+        if n > n_best:
+            best, n_best = code, n
+    return float(pos.loc[best, "lon"]), float(pos.loc[best, "lat"]), best
+
+
 def design_map(centroids: pd.DataFrame, groups: dict[str, list], buffer_m: float, ring_m: float,
-               heading: str, label: str, context: Boundaries | None = None) -> plt.Figure:
+               heading: str, label: str, context: Boundaries | None = None, names: dict | None = None) -> plt.Figure:
     """LSOAs by centroid: ``groups`` maps "hotspots", "ring", "controls" (and any other name) to area codes;
-    every other centroid is drawn grey. A dashed circle of ``buffer_m`` around each hotspot shows the buffer
-    no control may enter; the ring is every LSOA within ``ring_m``. ``context``: boundaries drawn faintly beneath.
+    every other centroid is drawn grey. A dashed circle of ``buffer_m`` round each hotspot shows the buffer no
+    control may enter; the ring is every LSOA within ``ring_m``. The left panel shows the whole area, the right
+    one the neighbourhood of the hotspot with most LSOAs around it (its frame drawn on the left).
+    ``context``: boundaries drawn faintly beneath; ``names``: code -> name for the zoomed panel's title.
 
     Raises :class:`DataError` when a grouped code has no centroid.
     """
@@ -171,31 +206,38 @@ def design_map(centroids: pd.DataFrame, groups: dict[str, list], buffer_m: float
         raise DataError(f"map: LSOAs without a centroid: {missing[:5]}. Fix: add them to the centroids file.")
     grouped = {c for codes in groups.values() for c in codes}
     lat = float(pos["lat"].mean())
-    fig, ax = plt.subplots(figsize=(9, 7.5))
-    if context is not None:
-        ax.add_collection(PatchCollection([Polygon(r, closed=True) for rs in context.rings for r in rs],
-                                          facecolor="none", edgecolor="#cccccc", linewidth=0.4, zorder=0))
+    fig, (ax, zx) = plt.subplots(1, 2, figsize=(12, 6.2), width_ratios=[1.25, 1])
     rest = pos[~pos.index.isin(grouped)]
     shown = {**{k: list(v) for k, v in groups.items()}, "other LSOAs": list(rest.index)}
-    for name, codes in shown.items():
-        if not codes:
-            continue
-        style = GROUP_STYLE.get(name, {"color": "#7030a0", "s": 14, "marker": "o", "zorder": 3})
-        xy = pos.loc[codes]
-        ax.scatter(xy["lon"], xy["lat"], label=f"{name} ({len(codes):,})", edgecolors="white", linewidths=0.4, **style)
-    for code in groups.get("hotspots", []):
-        lon, la = pos.loc[code, "lon"], pos.loc[code, "lat"]
-        h = 2 * buffer_m / M_PER_DEG_LAT
-        ax.add_patch(Ellipse((lon, la), h / math.cos(math.radians(la)), h, fill=False, edgecolor="#c00000",
-                             linestyle="--", linewidth=0.7, alpha=0.7, zorder=1))
-    ax.plot([], [], color="#c00000", linestyle="--", linewidth=0.7,
+    hot = list(groups.get("hotspots", []))
+    _draw_design(ax, pos, shown, hot, buffer_m, context, True)
+    ax.plot([], [], color="#c00000", linestyle="--", linewidth=0.8,
             label=f"buffer: no control within {buffer_m:,.0f} m of a hotspot (ring: within {ring_m:,.0f} m)")
     ax.autoscale_view()
     _aspect(ax, lat)
     _scale_bar(ax, lat)
-    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncols=2)
     ax.set_title(title(heading, label), loc="left", fontsize=11)
-    fig.tight_layout()
+    if hot:
+        half = 2.5 * max(buffer_m, ring_m)
+        lon0, lat0, code = _zoom_centre(pos, groups, half)
+        dy = half / M_PER_DEG_LAT
+        dx = dy / math.cos(math.radians(lat0))
+        _draw_design(zx, pos, shown, hot, buffer_m, context, False)
+        zx.set_xlim(lon0 - dx, lon0 + dx)
+        zx.set_ylim(lat0 - dy, lat0 + dy)
+        _aspect(zx, lat0)
+        _scale_bar(zx, lat0)
+        for side in zx.spines.values():
+            side.set_visible(True)
+            side.set_color("#888888")
+        zx.set_title(f"around {(names or {}).get(code, code)} ({2 * half / 1000:,.1f} km across)", loc="left", fontsize=10)
+        from matplotlib.patches import Rectangle
+
+        ax.add_patch(Rectangle((lon0 - dx, lat0 - dy), 2 * dx, 2 * dy, fill=False, edgecolor="#888888", linewidth=0.8))
+    else:
+        zx.set_visible(False)
+    fig.legend(*ax.get_legend_handles_labels(), frameon=False, fontsize=8, loc="lower center", ncols=3)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 

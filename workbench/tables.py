@@ -377,8 +377,7 @@ def formatted(df: pd.DataFrame, cell_kinds: pd.DataFrame, digits: int = 1) -> pd
 STYLES = [
     {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold; padding: 0 0 4px 0;"},
     {"selector": "th", "props": "text-align: left; padding: 3px 8px; border-bottom: 1px solid #999;"},
-    {"selector": "td", "props": "padding: 3px 8px; border-bottom: 1px solid #e4e4e4; text-align: right;"
-                                "font-variant-numeric: tabular-nums;"},
+    {"selector": "td", "props": "padding: 3px 8px; border-bottom: 1px solid #e4e4e4; font-variant-numeric: tabular-nums;"},
     {"selector": "th.row_heading", "props": "font-weight: normal; border-bottom: 1px solid #e4e4e4;"},
 ]
 
@@ -398,8 +397,12 @@ def _styled(text_df: pd.DataFrame, caption: str, text_cols: list, note: str | No
     st = flat.style.set_uuid(uid).set_caption(caption).set_table_styles(STYLES).hide(axis="index")
     st = st.set_table_attributes('class="dataframe wb-table" style="border-collapse: collapse; margin-bottom: 4px;"')
     left = [c for i, c in enumerate(flat.columns) if i in lead or c in text_cols]
-    if left and len(set(flat.columns)) == len(flat.columns):
-        st = st.set_properties(subset=pd.IndexSlice[:, left], **{"text-align": "left"})
+    right = [c for c in flat.columns if c not in left]
+    if len(set(flat.columns)) == len(flat.columns):  # row labels and text left, figures right
+        for cols, side in ((left, "left"), (right, "right")):
+            if cols:
+                st = st.set_properties(subset=pd.IndexSlice[:, cols], **{"text-align": side})
+        st = st.set_table_styles({c: [{"selector": "th", "props": "text-align: right;"}] for c in right}, overwrite=False)
     html = st.to_html()
     if note:
         html += f'<p style="font-size: 0.9em;"><em>{note}</em></p>'
