@@ -18,14 +18,19 @@ def data_coverage(panel: pd.DataFrame, label: str) -> str:
     """The data and their coverage in one line: "synthetic demo data: 2017-04 to 2025-12, 105 of 105 months, none missing"."""
     from workbench.data import coverage
 
+    cov = coverage(panel)
+    keys = ["first", "last", "frequency", "periods_present", "periods_expected", "periods_missing", "missing"]
     parts = []
-    for _, r in coverage(panel).iterrows():
+    for _, r in cov.drop_duplicates(subset=keys).iterrows():
         word = {"M": "months", "Q": "quarters"}.get(str(r["frequency"]), "periods")
         miss = int(r["periods_missing"])
         parts.append(f"{r['first']} to {r['last']}, {int(r['periods_present']):,} of {int(r['periods_expected']):,} {word}, "
                      + ("none missing" if miss == 0 else f"{miss:,} missing ({r['missing']})"))
+    if len(parts) > 3:
+        parts = [f"{cov['first'].min()} to {cov['last'].max()}, {int(cov['periods_missing'].sum()):,} periods missing "
+                 f"over {len(cov):,} sources"]
     areas = panel["area"].nunique() if "area" in panel else None
-    extra = f"; {areas:,} areas" if areas else ""
+    extra = f"; {areas:,} areas" if areas and areas > 1 else ""
     return f"{label}: " + "; ".join(parts) + extra
 
 

@@ -20,7 +20,8 @@ prob       a probability                                  ``93%``, ``<1%``, ``>9
 ratio      a ratio (benefit-cost)                         ``23.5×``
 money      pounds                                         ``£3,866,259``
 bool       a yes/no                                       ``✔ yes`` / ``✘ no``
-text       text                                           as it is
+text       text                                           as it is (left-aligned)
+interval   an estimate and its interval in one cell       ``−19.1% (−22.4% to −15.6%)``
 ========== ============================================== =========================
 
 Intervals (three figures: median, lower, upper) become one cell, ``−19.1% (−22.4% to −15.6%)``.
@@ -120,7 +121,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status": ("Status", "text"), "points": ("Points", "int"), "better": ("Better", "text"),
     "assurance": ("Assurance", "text"), "signal (latest point)": ("Signal (latest point)", "text"),
     "limits": ("Limits", "text"), "weight (days)": ("Weight, days", "number2"), "crimes": ("Crimes", "count"),
-    "harm": ("Harm", "number"), "cost_gbp": ("Cost", "money"), "crimes_share_pct": ("Share of crimes", "pct"),
+    "harm": ("Harm", "number0"), "cost_share_pct": ("Share of cost", "pct"), "cost_gbp": ("Cost", "money"), "crimes_share_pct": ("Share of crimes", "pct"),
     "harm_share_pct": ("Share of harm", "pct"), "share_of_crimes_pct": ("Share of crimes", "pct"),
     "share_of_harm_pct": ("Share of harm", "pct"), "harm_per_crime": ("Harm per crime", "number"),
     "harm_change_pct": ("Harm change", "change"), "harm_scheme": ("Harm weights", "text"),
@@ -268,7 +269,7 @@ def formatter(kind: str, digits: int = 1) -> Callable[[Any], str]:
         "share": lambda v: pct(v, 1, scale=100), "schange": lambda v: pct(v, 1, sign=True, scale=100),
         "general": lambda v: v if isinstance(v, str) else (NA if _missing(v) else _signed(f"{float(v):,g}")),
         "prob": prob, "ratio": lambda v: v if isinstance(v, str) else (NA if _missing(v) else number(v, 1) + "×"),
-        "money": money, "bool": boolean, "text": text,
+        "money": money, "bool": boolean, "text": text, "interval": text,
     }
     if kind not in table:
         raise ValueError(f"unknown table kind {kind!r}; expected one of {', '.join(table)}")
@@ -327,7 +328,7 @@ def combine_intervals(df: pd.DataFrame, by: str = "columns", intervals: dict[str
         out = out.drop(columns=list(keys))
         out.insert(pos, name, cell)
     out = out if by == "columns" else out.T
-    return out, {name: "text" for name in groups}
+    return out, {name: "interval" for name in groups}
 
 
 def _orientation(df: pd.DataFrame) -> str:
@@ -395,7 +396,7 @@ def _styled(text_df: pd.DataFrame, caption: str, text_cols: list, note: str | No
     flat.columns = [("" if str(c).startswith("\u200b") else c) for c in flat.columns]
     lead = list(range(len(names)))
     st = flat.style.set_uuid(uid).set_caption(caption).set_table_styles(STYLES).hide(axis="index")
-    st = st.set_table_attributes('class="dataframe wb-table" style="border-collapse: collapse; margin-bottom: 4px;"')
+    st = st.set_table_attributes('class="dataframe wb-table" style="border-collapse: collapse; margin-bottom: 16px;"')
     left = [c for i, c in enumerate(flat.columns) if i in lead or c in text_cols]
     right = [c for c in flat.columns if c not in left]
     if len(set(flat.columns)) == len(flat.columns):  # row labels and text left, figures right
@@ -435,7 +436,7 @@ def _index_value(r: Any, name: Any, by: str, labels: dict | None) -> Any:
     if by == "rows" or (isinstance(r, str) and (r in LABELS or _is_key(r) or (labels and r in labels))):
         return label_for(r, labels)
     kind = LABELS.get(str(name), (None, None))[1]
-    if kind and kind not in ("text", "bool") and not isinstance(r, str):
+    if kind and kind not in ("text", "bool", "interval") and not isinstance(r, str):
         return formatter(kind)(r)
     return r
 
