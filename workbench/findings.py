@@ -122,7 +122,7 @@ def backtest(result, word: str, panel: pd.DataFrame, label: str, tolerance: floa
     answer = (f"Over the first {h} {word}, the most accurate model was <b>{best}</b> (MASE: {parts}); its 80% and 95% "
               f"intervals held {pct(t.loc[best, '80% coverage'], 0, scale=100)} and "
               f"{pct(t.loc[best, '95% coverage'], 0, scale=100)} of outcomes.")
-    checks = [(f"{m}: 80% and 95% coverage within {tolerance:.0%} of nominal",
+    checks = [(f"{m}: 80% and 95% coverage within {100 * tolerance:.0f} points of nominal",
                abs(r["80% coverage"] - 0.80) <= tolerance and abs(r["95% coverage"] - 0.95) <= tolerance)
               for m, r in t.iterrows()]
     return dict(question="Would the forecasts have been right?", answer=answer, checks=checks,
