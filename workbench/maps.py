@@ -241,6 +241,13 @@ def design_map(centroids: pd.DataFrame, groups: dict[str, list], buffer_m: float
     return fig
 
 
+def _tick(fmt: str):
+    """A colour-bar tick in ``fmt`` with a true minus sign and no sign on zero."""
+    def tick(v: float, _pos=None) -> str:
+        return (fmt.format(0.0).replace("+", "") if abs(v) < 1e-12 else fmt.format(v)).replace("-", "\u2212")
+    return tick
+
+
 def choropleth(bounds: Boundaries, values: pd.Series, heading: str, label: str, legend: str,
                cmap: str = "Blues", centre: float | None = None, names: bool = False, fmt: str = "{:,.0f}") -> plt.Figure:
     """One polygon per area of ``values`` (indexed by the areas' codes or names), coloured by its value.
@@ -294,7 +301,7 @@ def choropleth(bounds: Boundaries, values: pd.Series, heading: str, label: str, 
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.6, "linewidth": 0})
     cbar = fig.colorbar(coll, ax=ax, shrink=0.6, pad=0.02)
     cbar.set_label(legend)
-    cbar.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: fmt.format(v).replace("-", "\u2212")))
+    cbar.ax.yaxis.set_major_formatter(plt.FuncFormatter(_tick(fmt)))
     unmatched = [str(k) for k in vals.index if k not in b.shapes]
     ttl = title(heading, label)
     if unmatched:
