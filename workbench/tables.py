@@ -121,7 +121,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status": ("Status", "text"), "points": ("Points", "int"), "better": ("Better", "text"),
     "assurance": ("Assurance", "text"), "signal (latest point)": ("Signal (latest point)", "text"),
     "limits": ("Limits", "text"), "weight (days)": ("Weight, days", "number2"), "crimes": ("Crimes", "count"),
-    "harm": ("Harm", "number0"), "cost_share_pct": ("Share of cost", "pct"), "cost_gbp": ("Cost", "money"), "crimes_share_pct": ("Share of crimes", "pct"),
+    "harm": ("Harm", "number0"), "cost_share_pct": ("Share of cost", "pct"), "cost_gbp_share_pct": ("Share of cost", "pct"), "cost_gbp": ("Cost", "money"), "crimes_share_pct": ("Share of crimes", "pct"),
     "harm_share_pct": ("Share of harm", "pct"), "share_of_crimes_pct": ("Share of crimes", "pct"),
     "share_of_harm_pct": ("Share of harm", "pct"), "harm_per_crime": ("Harm per crime", "number"),
     "harm_change_pct": ("Harm change", "change"), "harm_scheme": ("Harm weights", "text"),
