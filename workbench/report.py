@@ -167,8 +167,8 @@ def key_findings_html(question: str, answer: str, checks=None, data: str = "", v
 
 
 def key_findings(question: str, answer: str, checks=None, data: str = "", validated: str = "not recorded",
-                 display_id: str = "key-findings") -> str:
-    """Fill the key-findings box reserved by :func:`key_findings_placeholder` (and return its HTML).
+                 display_id: str = "key-findings") -> None:
+    """Fill the key-findings box reserved by :func:`key_findings_placeholder` (the box itself shows nothing here).
 
     Parameters
     ----------
@@ -192,7 +192,6 @@ def key_findings(question: str, answer: str, checks=None, data: str = "", valida
                       (("Question", question), ("Answer", answer), ("Checks", _checks_html(checks)), ("Data", data),
                        ("Settings validated", validated)))
     update_display({"text/html": text, "text/plain": "Key findings\n" + plain}, raw=True, display_id=display_id)
-    return text
 
 
 #: Output metadata key holding what the publication HTML shows in place of an output.
