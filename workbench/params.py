@@ -326,6 +326,8 @@ class HotspotParams(Strict):
     ring_m: float = Field(800.0, gt=0, le=10000, description="spillover ring: areas with a centroid this close to a hotspot")
     buffer_m: float = Field(1500.0, gt=0, le=20000, description="controls are at least this far from every hotspot")
     centroids: str | None = Field(None, description="CSV of area_code, lat, lon, or a folder of street files; null = demo geography")
+    boundaries: str | None = Field(None, description="GeoJSON of LSOA polygons (lon/lat, e.g. ONS LSOA 2021 boundaries): "
+                                                     "maps of the outcome and the per-hotspot effect; null = centroids only")
     effect_prior: EffectPrior = Field(default_factory=lambda: EffectPrior(**EVIDENCE_PRIOR))
     sceptical_prior: EffectPrior = Field(default_factory=lambda: EffectPrior(**SCEPTICAL_PRIOR))
     spillover_prior: EffectPrior = Field(default_factory=lambda: EffectPrior(**SPILLOVER_PRIOR))
@@ -502,6 +504,8 @@ class ScorecardParams(Strict):
     baseline_year: int = Field(2023, ge=2000, le=2100, description="financial year harm is compared with (2023 = 2023/24)")
     recent_months: int = Field(12, ge=1, le=60, description="window of the area and category tables")
     top_n: int = Field(10, ge=1, le=100, description="rows in the area tables")
+    boundaries: str | None = Field(None, description="GeoJSON of CSP / district polygons (lon/lat, e.g. ONS LAD boundaries): "
+                                                     "a map of harm by area; null = no map")
 
     @field_validator("breaks")
     @classmethod
@@ -548,7 +552,7 @@ NOTEBOOK_PARAMS: dict[str, type[Strict]] = {
 
 #: Notebook parameters that are paths: resolved against the params file's folder like ``data.path``.
 PATH_PARAMS: dict[str, tuple[str, ...]] = {
-    "20-hotspot-policing": ("centroids",), "40-scorecard": ("indicators_path",),
+    "20-hotspot-policing": ("centroids", "boundaries"), "40-scorecard": ("indicators_path", "boundaries"),
     "50-claims": ("claims_path", "homeoffice_path", "ons_p1_path", "ons_c2_path", "ons_p7_path", "policeuk_path"),
 }
 #: Input files checked when the params file is loaded (notebook -> parameter -> "module:function" that reads it and
@@ -873,4 +877,7 @@ def notebook_config(name: str, *, results_dir: str | None = None, notebooks: lis
     if run.data.path is not None and not Path(run.data.path).exists():
         raise ParamsError(f"{source}: key 'data.path': '{run.data.path}' does not exist. Fix: point it at the data.")
     nb = model.model_validate(run.notebooks[0].parameters)
+    from workbench.tables import use_disclosure
+
+    use_disclosure(run.disclosure)  # every table the notebook shows: small counts suppressed in publication
     return NotebookConfig(name=name, run=run, nb=nb, results_dir=results_dir)

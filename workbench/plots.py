@@ -24,6 +24,17 @@ def _style(ax: plt.Axes) -> None:
     ax.set_axisbelow(True)
 
 
+def thousands(v: float, _pos=None) -> str:
+    """An axis tick with thousands separators and a true minus sign: ``12500`` → ``"12,500"``, ``0.5`` → ``"0.5"``."""
+    text = f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:,g}"
+    return text.replace("-", "\u2212")
+
+
+def _counts_axis(axis) -> None:
+    """Thousands separators on a count axis (``ax.yaxis`` or ``ax.xaxis``)."""
+    axis.set_major_formatter(mticker.FuncFormatter(thousands))
+
+
 def _dates(ax: plt.Axes, index: pd.DatetimeIndex) -> None:
     """Date ticks that do not crowd a small panel (chosen from the span); numbers with thousands separators."""
     months = (index.max().year - index.min().year) * 12 + index.max().month - index.min().month
@@ -35,7 +46,7 @@ def _dates(ax: plt.Axes, index: pd.DatetimeIndex) -> None:
         locator = mdates.MonthLocator(bymonth=[1, 4, 7, 10])
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"))
+    _counts_axis(ax.yaxis)
 
 
 def _gapped(series: pd.Series) -> pd.Series:
@@ -54,6 +65,7 @@ def lines(wide: pd.DataFrame, heading: str, label: str, ylabel: str = "count per
     if zero:
         ax.set_ylim(bottom=0)
     ax.legend(frameon=False, fontsize=8, ncols=min(4, len(wide.columns)))
+    _counts_axis(ax.yaxis)
     _style(ax)
     fig.tight_layout()
     return fig
@@ -92,6 +104,7 @@ def bars(values: pd.Series, heading: str, label: str, xlabel: str = "", referenc
         ax.axvline(reference, color="#444444", linewidth=0.8, linestyle="--")
     ax.set_title(title(heading, label), loc="left", fontsize=11)
     ax.set_xlabel(xlabel)
+    _counts_axis(ax.xaxis)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -170,6 +183,7 @@ def goal_fan(rolls: dict[str, pd.DataFrame], target: pd.Series, heading: str, la
     ax.set_title(title(heading, label), loc="left", fontsize=11)
     ax.set_ylabel("12-month total")
     ax.set_ylim(bottom=0)
+    _counts_axis(ax.yaxis)
     ax.legend(frameon=False, fontsize=8, loc="lower left")
     _style(ax)
     fig.tight_layout()
@@ -216,6 +230,7 @@ def observed_vs_counterfactual(months: pd.DatetimeIndex, observed: "np.ndarray",
     ax.axvline(start, color="#888888", linestyle=":", linewidth=1)
     ax.set_ylim(bottom=0)
     ax.set_ylabel(ylabel)
+    _counts_axis(ax.yaxis)
     ax.set_title(title(heading, label), loc="left", fontsize=11)
     ax.legend(frameon=False, fontsize=8, loc="lower left")
     _style(ax)

@@ -79,29 +79,119 @@ def title(text: str, label: str) -> str:
 
 
 def show_table(df: pd.DataFrame, heading: str, label: str, digits: int = 1,
-               counts: list[str] | dict[str, list] | None = None, disclosure=None) -> None:
-    """Display a table under a heading that names its data; numbers rounded for stable, readable output.
+               counts: list[str] | dict[str, list] | None = None, disclosure=None, suppress: bool = True,
+               **options) -> None:
+    """Display a presentation table under a title that names its data (see :func:`workbench.tables.show`).
 
-    ``counts`` names the cells that are counts of crimes or people: whole columns
-    (a list) or some rows of some columns (a dict column -> row labels). With a
-    ``disclosure`` section (``threshold`` > 0), counts from 1 to threshold - 1 are
-    suppressed in the *publication* HTML (see :func:`suppressed`); the notebook
-    and the analyst's HTML keep every value.
+    Columns get human labels and formats by kind (counts with thousands separators, percentages as %,
+    intervals as one cell, yes/no as ✔/✘). Disclosure control applies by default to every count cell in the
+    *publication* HTML: counts from 1 to ``disclosure.threshold`` - 1 are shown as the symbol (the notebook
+    and the analyst's HTML keep every value). ``counts`` names the count cells explicitly: whole columns (a
+    list) or some rows of some columns (a dict column -> row labels); ``suppress=False`` opts the table out.
+    ``options`` go to :func:`workbench.tables.show` (``kinds``, ``labels``, ``intervals``, ``by``).
     """
+    from workbench import tables
+
+    tables.show(df, heading, label, digits=digits, counts=counts, disclosure=disclosure, suppress=suppress, **options)
+
+
+def show_figures(figures: dict[str, Any], heading: str, label: str, **options) -> None:
+    """Display a notebook's headline figures (the top-level, non-nested ones) as a labelled table."""
+    flat = {k: v for k, v in figures.items() if not isinstance(v, (dict, list))}
+    table = pd.DataFrame({"value": pd.Series(flat, dtype=object)})
+    show_table(table, heading, label, by="rows", **options)
+
+
+def wall_time(seconds: float | dict[str, float], what: str = "the evaluation") -> None:
+    """Say how long the work took, in a sentence (it varies from machine to machine)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(f"**{title(heading, label)}**"))
-    shown = rounded(df, digits)
-    if counts is not None and disclosure is not None and disclosure.threshold > 0:
-        pub, n = suppressed(shown, counts, disclosure.threshold, disclosure.symbol)
-        if n:
-            note = (f"<p><em>{disclosure.symbol}: a count from 1 to {disclosure.threshold - 1}, suppressed "
-                    f"(disclosure control; {n} cell{'s' if n > 1 else ''}).</em></p>")
-            publication = {"text/html": pub.to_html() + note, "text/plain": repr(pub)}
-            display({"text/html": shown._repr_html_(), "text/plain": repr(shown)}, raw=True,
-                    metadata={PUBLICATION_KEY: publication})
-            return
-    display(shown)
+    def fmt(s: float) -> str:
+        return f"{s:,.0f} s" if s >= 10 else f"{s:.1f} s"
+
+    if isinstance(seconds, dict):
+        text = "; ".join(f"{k} {fmt(float(v))}" for k, v in seconds.items())
+    else:
+        text = fmt(float(seconds))
+    display(Markdown(f"*Wall time of {what}: {text} (it varies from machine to machine).*"))
+
+
+def key_findings_placeholder(display_id: str = "key-findings") -> None:
+    """Reserve the place of the key-findings box at the top of a notebook's output; :func:`key_findings` fills it.
+
+    The box is computed at the end of the notebook and shown here, first, through the display's id (Jupyter,
+    Papermill and nbconvert keep the updated output in place).
+    """
+    from IPython.display import display
+
+    text = "Key findings: filled in when the notebook has run to its end."
+    display({"text/html": _box(f"<p><em>{text}</em></p>"), "text/plain": text}, raw=True, display_id=display_id)
+
+
+def _box(inner: str) -> str:
+    return ('<div class="wb-key-findings" style="border: 2px solid #1f4e79; border-radius: 4px; padding: 10px 16px; '
+            'margin: 8px 0 16px 0; background: #f3f7fb; max-width: 60em;">' + inner + "</div>")
+
+
+def _checks_html(checks) -> str:
+    if checks is None or len(checks) == 0:
+        return "none recorded"
+    from workbench.tables import NO, YES
+
+    items = [f"{YES[0] if ok else NO[0]} {name}" for name, ok in checks]
+    passed = sum(bool(ok) for _, ok in checks)
+    return f"{passed} of {len(checks)} passed: " + "; ".join(items)
+
+
+def validated_text(figures: dict[str, Any] | None) -> str:
+    """Whether the settings are validated, from a ``validated`` figure when the results carry one."""
+    v = (figures or {}).get("validated")
+    if v is None:
+        return "not recorded"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
+def key_findings_html(question: str, answer: str, checks=None, data: str = "", validated: str = "not recorded") -> str:
+    """The key-findings box: the question, the answer in one sentence, the checks, the data, the settings."""
+    import html as _h
+
+    rows = [("Question", _h.escape(question)), ("Answer", answer), ("Checks", _checks_html(checks)),
+            ("Data", _h.escape(data)), ("Settings validated", _h.escape(validated))]
+    body = "".join(f'<tr><th style="text-align: left; vertical-align: top; padding: 2px 12px 2px 0; '
+                   f'white-space: nowrap;">{k}</th><td style="text-align: left; padding: 2px 0;">{v}</td></tr>'
+                   for k, v in rows)
+    return _box('<p style="margin: 0 0 6px 0; font-size: 1.15em; font-weight: bold; color: #1f4e79;">Key findings</p>'
+                f'<table style="border: none; margin: 0;">{body}</table>')
+
+
+def key_findings(question: str, answer: str, checks=None, data: str = "", validated: str = "not recorded",
+                 display_id: str = "key-findings") -> None:
+    """Fill the key-findings box reserved by :func:`key_findings_placeholder` (the box itself shows nothing here).
+
+    Parameters
+    ----------
+    question
+        The question the notebook answers.
+    answer
+        The answer in one sentence with its interval (HTML allowed, e.g. ``<b>``).
+    checks
+        ``[(name, passed), ...]``; None or empty: "none recorded".
+    data
+        The data and their coverage, e.g. "synthetic demo data, 2017-04 to 2025-12, 105 months, none missing".
+    validated
+        Whether the settings are validated (see :func:`validated_text`).
+    """
+    import re as _re
+
+    from IPython.display import update_display
+
+    text = key_findings_html(question, answer, checks, data, validated)
+    plain = "\n".join(f"{k}: {_re.sub('<[^>]+>', '', v)}" for k, v in
+                      (("Question", question), ("Answer", answer), ("Checks", _checks_html(checks)), ("Data", data),
+                       ("Settings validated", validated)))
+    update_display({"text/html": text, "text/plain": "Key findings\n" + plain}, raw=True, display_id=display_id)
 
 
 #: Output metadata key holding what the publication HTML shows in place of an output.

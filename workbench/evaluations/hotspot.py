@@ -452,10 +452,23 @@ class HotspotResult:
             p = self.priors[name]
             r = s.row()
             rows[name] = {"prior": f"log RR ~ Normal({p.mean:+.3f}, {p.sd:.2f})",
-                          "effect % (median)": r["effect_pct_median"],
-                          f"{INTERVAL:.0%} interval": f"{r['effect_pct_lo']:+.1f} to {r['effect_pct_hi']:+.1f}",
-                          "P(reduction)": r["p_reduction"], "crimes averted (median)": r["crimes_averted_median"]}
-        return pd.DataFrame(rows).T
+                          "effect_pct_median": r["effect_pct_median"], "effect_pct_lo": r["effect_pct_lo"],
+                          "effect_pct_hi": r["effect_pct_hi"], "p_reduction": r["p_reduction"],
+                          "crimes_averted_median": r["crimes_averted_median"], "crimes_averted_lo": r["crimes_averted_lo"],
+                          "crimes_averted_hi": r["crimes_averted_hi"]}
+        return pd.DataFrame(rows).T.infer_objects()
+
+    def map_groups(self) -> dict[str, list[str]]:
+        """The LSOA codes of the hotspots, the ring and the controls (for :func:`workbench.maps.design_map`)."""
+        c = self.out.codes
+        return {"hotspots": list(c[self.roles.hotspots]), "ring": list(c[self.roles.ring]),
+                "controls": list(c[self.roles.controls])}
+
+    def outcome_by_lsoa(self) -> pd.Series:
+        """The outcome per LSOA per month before the start (the mean over the window's pre-period months)."""
+        pre = (self.months < self.start)
+        cols = np.nonzero(self.out.months.isin(self.months[pre]))[0]
+        return pd.Series(self.out.y[:, cols].mean(axis=1), index=self.out.codes)
 
     def per_hotspot(self) -> pd.DataFrame:
         rr = self.main.hotspot_rr

@@ -154,6 +154,11 @@ def check(p, run, panel: pd.DataFrame) -> None:
     harm_summary(panel, hm, p.baseline_year)
 
 
+def display_kinds(items: list[Indicator]) -> dict[str, str]:
+    """How each indicator's figures are shown: counts whole with thousands separators, harm whole, others to 0.1."""
+    return {it.name: "count" if it.is_count else "number0" if it.unit in ("days", "harm") else "number" for it in items}
+
+
 # ----------------------------------------------------------------------------- harm figures
 
 
