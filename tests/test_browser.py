@@ -68,9 +68,6 @@ def test_publication_report_renders(overview_run):
 
 
 @pytest.mark.notebooks
-@pytest.mark.xfail(reason="the overview's publication tables still show raw column names (e.g. crime_latest_12m, "
-                          "share_of_crime_pct) until they get human labels; remove this mark when they do",
-                   strict=False)
 def test_publication_report_headers_are_words(overview_run):
     seen = inspect_page(overview_run / f"{NB}.publication.html")
     assert not seen.snake_case_headers(), f"raw variable names as table headers: {seen.snake_case_headers()}"
