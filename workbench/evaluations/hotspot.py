@@ -296,7 +296,7 @@ def dosage(spec: dict[str, float] | None, out: Outcome, hot: np.ndarray) -> np.n
     for key, v in spec.items():
         i = known.get(key)
         if i is None or i not in pos:
-            raise ParamDataError("dosage", f"'{key}' is not one of the hotspots. Fix: key dosage by the hotspots' "
+            raise ParamDataError(("dosage", key), f"'{key}' is not one of the hotspots. Fix: key dosage by the hotspots' "
                                  "codes or names.")
         if v < 0:
             raise ParamDataError(("dosage", key), f"a negative dose {v}. Fix: a dose of 0 or more.")
