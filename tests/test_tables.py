@@ -117,7 +117,9 @@ def test_key_findings_box_says_question_answer_checks_data_and_settings():
     for text in ("Key findings", "Are we on track?", "Not on track", "1 of 2 passed", "✔ sampler converged",
                  "✘ placebo", "synthetic demo data", "not recorded"):
         assert text in html
-    assert report.validated_text({"validated": True}) == "yes"
+    assert report.validated_text({"validated": True}) == "✔ yes"
+    no = report.validated_text({"validated": False, "settings": {"reason": "the settings match no preset"}})
+    assert no == "✘ no: the settings match no preset"
     assert "none recorded" in report.key_findings_html("Q", "A", None, "d")
 
 

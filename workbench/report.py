@@ -146,10 +146,12 @@ def _checks_html(checks) -> str:
 def validated_text(figures: dict[str, Any] | None) -> str:
     """Whether the settings are validated, from a ``validated`` figure when the results carry one."""
     v = (figures or {}).get("validated")
+    reason = ((figures or {}).get("settings") or {}).get("reason")
     if v is None:
         return "not recorded"
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        word = "✔ yes" if v else "✘ no"
+        return f"{word}: {reason}" if reason else word
     return str(v)
 
 
