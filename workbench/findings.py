@@ -127,3 +127,22 @@ def backtest(result, word: str, panel: pd.DataFrame, label: str, tolerance: floa
               for m, r in t.iterrows()]
     return dict(question="Would the forecasts have been right?", answer=answer, checks=checks,
                 data=data_coverage(panel, label), validated=validated_text(result.figures()))
+
+
+def claims(figures: dict, sources_label: str, label: str) -> dict[str, Any]:
+    """Findings of ``50-claims``: how many claims the data reproduce, and how many stand out from normal variation."""
+    from workbench.evaluations.claims import CLOSE, NOT_REPRODUCED, NOT_TESTABLE, REPRODUCED
+
+    v = figures.get("verdicts", {})
+    n = int(figures.get("n_claims") or 0)
+    testable = n - int(v.get(NOT_TESTABLE, 0))
+    answer = (f"Of <b>{n:,}</b> claims, <b>{testable:,}</b> can be tested with these data: {v.get(REPRODUCED, 0):,} "
+              f"{REPRODUCED}, {v.get(CLOSE, 0):,} {CLOSE}, {v.get(NOT_REPRODUCED, 0):,} {NOT_REPRODUCED}; "
+              f"<b>{int(figures.get('stand_out') or 0):,}</b> of the changes stand out from the series' normal "
+              f"year-to-year variation.")
+    checks = [("every claim read on a source (or named as not testable)", n > 0)]
+    if "demo_right" in figures:
+        checks.append(("demo claims: every verdict matches its known truth", bool(figures["demo_right"])))
+    return dict(question="Are the published claims of change supported by the data, allowing for normal variation?",
+                answer=answer, checks=checks, data=f"{label}: {sources_label}",
+                validated="not applicable (no fitted model: the yardstick is each series' own year-to-year spread)")
