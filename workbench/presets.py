@@ -90,6 +90,17 @@ def _settings(model) -> dict[str, Any]:
     return {k: v for k, v in dump.items() if k not in NOT_MODEL_KEYS}
 
 
+def _coverage(scores: dict) -> str:
+    """ " (its 80% / 95% intervals covered 81% / 94% at h8)" from a record's scores, at its longest horizon."""
+    if not scores:
+        return ""
+    h = max(scores, key=lambda k: int(str(k).lstrip("h") or 0))
+    s = scores[h]
+    if "cover80" not in s or "cover95" not in s:
+        return ""
+    return f" (its 80% / 95% intervals covered {s['cover80']:.0%} / {s['cover95']:.0%} at {h})"
+
+
 def validation(model, series_by: str, data_source: str) -> dict[str, Any]:
     """Whether these settings, on this kind of data, are a validated preset: a dict for the results JSON.
 
@@ -109,7 +120,7 @@ def validation(model, series_by: str, data_source: str) -> dict[str, Any]:
     if best is not None:
         rec = best.validated
         return {"validated": True, "preset": best.name,
-                "reason": f"preset '{best.name}', validated by {rec['backtest']}" + (f" ({rec['note']})" if rec.get("note") else ""),
+                "reason": f"preset '{best.name}', validated by {rec['backtest']}" + _coverage(rec.get("scores") or {}),
                 "backtest": rec["backtest"], "command": rec.get("command"), "scores": rec.get("scores")}
     p = (fits or matches)[0]
     if not p.has_validation:
