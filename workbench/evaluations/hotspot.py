@@ -43,6 +43,7 @@ import pandas as pd
 from workbench.data.geography import distance_m
 from workbench.errors import DataError, ParamDataError
 from workbench.models import cits
+from workbench.models.sampling import check_sampler
 
 INTERVAL = 0.90
 MIN_PRE, MIN_POST = 6, 3  # covered months the window needs before the start and from it (also for a placebo start)
@@ -575,16 +576,18 @@ def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler
     fits = {}
     for i, (name, prior) in enumerate(priors.items()):
         say(f"Fitting with the {name} ...")
-        fits[name] = summarise(cits.fit(design, prior, spill_prior, sampler, seed + i))
+        fits[name] = summarise(cits.fit(design, prior, spill_prior, sampler, seed + i, label=f"the fit with the {name}"))
     rows = []
     for k, fake, pdz in placebos:
         say(f"Placebo in time: fake start {fake:%Y-%m} ...")
-        s = summarise(cits.fit(pdz, priors["sceptical prior"], spill_prior, sampler, seed + 10 + k))
+        s = summarise(cits.fit(pdz, priors["sceptical prior"], spill_prior, check_sampler(sampler), seed + 10 + k,
+                               label=f"the placebo fit {k} months earlier"))
         med, lo, hi = interval(s.effect_pct)
         rows.append({"fake start": f"{fake:%Y-%m}", "effect % (median)": med, "lo %": lo, "hi %": hi,
                      "contains zero": bool(lo <= 0 <= hi)})
     say("Pre-trend check: the pre-period without effect terms ...")
-    pre = cits.fit(pre_design(design), priors["sceptical prior"], spill_prior, sampler, seed + 7, with_effects=False)
+    pre = cits.fit(pre_design(design), priors["sceptical prior"], spill_prior, check_sampler(sampler), seed + 7,
+                   with_effects=False, label="the pre-trend fit")
     pre_trend = interval(100 * (np.exp(pre.draws("trend_hot")) - 1))
     space = placebo_in_space(design, p.placebo_sets, seed)
     shares = harm_split(out, roles, cols, start)

@@ -79,3 +79,13 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
     )
     patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
     return idata
+
+
+def check_sampler(sampler):
+    """The sampler of the refits behind a check (placebo in time, pre-trend): the run's settings on at most two chains.
+
+    A check reads one interval (does the placebo effect's interval hold zero?), which the run's draws on two chains
+    give; on two cores two chains run side by side, so the refit takes one round of sampling instead of two. The
+    main fits, whose figures are reported, keep every chain and the convergence rule.
+    """
+    return sampler.model_copy(update={"chains": min(2, sampler.chains)})
