@@ -98,7 +98,9 @@ def test_backtest_fits_and_scores_only_series_still_recorded():
     # The widened forecasts are scored beside the same fit's own: same medians, wider intervals.
     t = res.table().xs(6, level="horizon")
     assert t.loc[bt.BAYES, "MASE"] == pytest.approx(t.loc[bt.UNWIDENED, "MASE"], rel=0.05)
-    assert t.loc[bt.BAYES, "80% coverage"] >= t.loc[bt.UNWIDENED, "80% coverage"]
+    # Each is drawn afresh from 100 posterior draws, so Monte Carlo noise may move one of the 18 outcomes across a bound.
+    assert t.loc[bt.BAYES, "80% coverage"] >= t.loc[bt.UNWIDENED, "80% coverage"] - 1 / 18 - 1e-9
+    assert t.loc[bt.BAYES, "95% coverage"] >= t.loc[bt.UNWIDENED, "95% coverage"] - 1 / 18 - 1e-9
     assert set(res.wall_times().index) == {bt.BAYES, bt.ETS, bt.NAIVE}  # the unwidened forecast is not timed
 
 
