@@ -27,16 +27,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_once(cmd: list[str], params: str, env: dict[str, str]) -> tuple[float, dict, dict]:
-    """One `workbench run`: (wall seconds, manifest, results by notebook)."""
-    with tempfile.TemporaryDirectory() as out:
+def run_once(cmd: list[str], params: str, env: dict[str, str], keep: str | None = None) -> tuple[float, dict, dict]:
+    """One `workbench run`: (wall seconds, manifest, results by notebook); the run folder is kept under ``keep``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = keep or tmp
         t = time.perf_counter()
         res = subprocess.run([*cmd, "run", params, "--out", out], capture_output=True, text=True, env=env)
         wall = time.perf_counter() - t
         if res.returncode not in (0, 1):
             sys.stderr.write(res.stderr[-4000:])
             raise SystemExit(res.returncode)
-        (manifest_path,) = [p for p in Path(out).glob("*/*/run.json") if not p.parent.is_symlink()]
+        manifest_path = max((p for p in Path(out).glob("*/*/run.json") if not p.parent.is_symlink()),
+                            key=lambda p: p.parent.name)
         manifest = json.loads(manifest_path.read_text())
         results = {}
         for nb in manifest["notebooks"]:
@@ -73,6 +75,7 @@ def main() -> int:
     ap.add_argument("params", nargs="?", default=str(REPO / "params" / "demo.yaml"))
     ap.add_argument("--states", default="cold,warm", help="comma-separated: cold, warm (warm reuses cold's caches)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per state")
+    ap.add_argument("--keep", default=None, help="write the runs under this folder instead of a temporary one")
     args = ap.parse_args()
     exe = Path(sys.executable).with_name("workbench")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "workbench.cli"]
@@ -92,7 +95,7 @@ def main() -> int:
         totals = {}
         for state in states:
             for i in range(args.repeat):
-                wall, manifest, results = run_once(cmd, args.params, env)
+                wall, manifest, results = run_once(cmd, args.params, env, args.keep)
                 per_nb = ", ".join(f"{n['name']} {n['duration_s']:.0f} s" + ("" if n["status"] == "ok" else " FAILED")
                                    for n in manifest["notebooks"])
                 print(f"{state} run {i + 1}: wall {wall:.0f} s ({wall / 60:.1f} min), status {manifest['status']}; "
