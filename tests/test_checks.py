@@ -145,7 +145,9 @@ def test_hotspot_start_with_too_little_data_before_it(tmp_path, write_params, ci
 
 def test_hotspot_placebo_start_before_the_data(tmp_path, write_params, ci_params, capsys):
     """A placebo-in-time start once failed only after the two main fits."""
-    entry(ci_params, "20-hotspot-policing").update(start="2018-01")  # 9 months before it; offsets 12 and 6
+    e = entry(ci_params, "20-hotspot-policing")
+    e.update(start="2018-01")  # 9 months before it; the default offsets 12 and 6
+    e.pop("placebo_offsets", None)
     err = run_bad(capsys, write_params(ci_params), tmp_path / "out")
     assert "key 'notebooks[20-hotspot-policing].placebo_offsets[0]' (not set in the file: its default): a fake start " \
            "12 months before 2018-01 leaves 0 month(s) before" in err
