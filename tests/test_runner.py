@@ -220,7 +220,8 @@ def test_papermill_cli_runs_a_notebook_with_a_params_file(tmp_path):
     doc = json.loads((tmp_path / "results" / "00-data-overview.json").read_text())
     assert doc["run_name"] == "ci" and doc["figures"]["first_month"] == "2017-04"
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
-    shown = "".join(o.get("data", {}).get("text/markdown", "") for c in executed.cells for o in c.get("outputs", []))
+    shown = "".join(o.get("data", {}).get(kind, "") for c in executed.cells for o in c.get("outputs", [])
+                    for kind in ("text/markdown", "text/html", "text/plain"))
     assert "Top 5 areas" in shown, "the params file's top_n reached the notebook"
 
 
