@@ -62,6 +62,17 @@ def backtest_settings(params_path: str):
     return run, BacktestParams.model_validate(entry.parameters)
 
 
+def print_scores(res) -> pd.DataFrame:
+    """Print a backtest's pooled score table and each model's wall time; the table."""
+    table = res.table()
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print()
+        print(table.round(3).to_string())
+        print()
+        print(res.wall_times().round(1).to_string())
+    return table
+
+
 def backtest(params_path: str, ets_only: bool = False) -> int:
     from workbench.data import load_panel
     from workbench.evaluations import backtest as bt
@@ -83,12 +94,8 @@ def backtest(params_path: str, ets_only: bool = False) -> int:
     res = bt.run(data, p.origins, p.horizons, p.model, run.sampler, run.seed, p.prophet and not ets_only,
                  p.prophet_samples, say=lambda s: print(s, flush=True), ets=p.ets or ets_only,
                  ets_samples=p.ets_samples, bayes=not ets_only)
-    table = res.table()
+    table = print_scores(res)
     with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print()
-        print(table.round(3).to_string())
-        print()
-        print(res.wall_times().round(1).to_string())
         print("\nby origin:")
         print(res.by_origin().round(3).to_string())
         print(f"\nby category, first {max(p.horizons)} periods:")
@@ -151,12 +158,7 @@ def forces(params_path: str, force_list: list[str] | None, prophet: bool) -> int
               flush=True)
     pooled = bt.BacktestResult(pd.concat([r.scores for r in parts], ignore_index=True),
                                pd.concat([r.seconds for r in parts], ignore_index=True))
-    table = pooled.table()
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print()
-        print(table.round(3).to_string())
-        print()
-        print(pooled.wall_times().round(1).to_string())
+    table = print_scores(pooled)
     print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
     for h in p.horizons:
         t = table.xs(h, level="horizon")
