@@ -22,6 +22,7 @@ from workbench.params import NOTEBOOK_PARAMS, RunParams
 #: The module whose ``check(p, run, panel)`` checks each notebook (a notebook not listed has no checks of its own).
 CHECKS: dict[str, str] = {
     "10-goal-tracking": "workbench.evaluations.goal",
+    "15-where-we-stand": "workbench.evaluations.nowcast",
     "20-hotspot-policing": "workbench.evaluations.hotspot",
     "30-vvu-return": "workbench.evaluations.vvu",
     "40-scorecard": "workbench.evaluations.scorecard",

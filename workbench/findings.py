@@ -146,3 +146,23 @@ def claims(figures: dict, sources_label: str, label: str) -> dict[str, Any]:
     return dict(question="Are the published claims of change supported by the data, allowing for normal variation?",
                 answer=answer, checks=checks, data=f"{label}: {sources_label}",
                 validated="not applicable (no fitted model: the yardstick is each series' own year-to-year spread)")
+
+
+def where_we_stand(figures: dict, label: str) -> dict[str, Any]:
+    """Findings of ``15-where-we-stand``: the nowcast against the target path, and P(goal met), crime and ASB."""
+    f = figures
+    answer = (f"Crime in the 12 months to {f['latest_month']}: <b>"
+              f"{interval(f['nowcast_latest_12m_median'], f['nowcast_latest_12m_lo'], f['nowcast_latest_12m_hi'], 'estimate')}"
+              f"</b> against a target path of {count(f['target_path_at_latest'])}; P(goal met) <b>{prob(f['p_goal_met'])}</b>, "
+              f"needing {pct(100 * f['required_annual_reduction_now'])} a year from now.")
+    if f.get("asb"):
+        a = f["asb"]
+        answer += (f" ASB: {interval(a['nowcast_latest_12m_median'], a['nowcast_latest_12m_lo'], a['nowcast_latest_12m_hi'], 'estimate')}"
+                   f", P(goal met) {prob(a['p_goal_met'])}; {pct(f['asb_change_since_fy2016_pct'], sign=True)} on "
+                   f"{f.get('asb_change_since')}.")
+    checks = [(f"sampler converged ({k})", bool(v["ok"])) for k, v in f.get("diagnostics", {}).items()]
+    n = len(f.get("sources", {}))
+    return dict(question="Where do we stand today against the goal, on every source to the latest month?",
+                answer=answer, checks=checks, data=f"{label}: {n} crime sources to {f['latest_month']}",
+                validated="validated by benchmarks/bench_nowcast.py (hold-out on real sources, calibration on "
+                          "simulated panels); see the README")

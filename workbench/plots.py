@@ -413,3 +413,37 @@ def claims_chart(readings: pd.DataFrame, heading: str, label: str) -> plt.Figure
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     fig.tight_layout()
     return fig
+
+
+def sources_chart(obs: pd.DataFrame, bands: pd.DataFrame, latest: pd.Timestamp, target: pd.Series | None,
+                  heading: str, label: str) -> plt.Figure:
+    """Every source's observations as monthly rates on one time axis, the latent path with its 50% / 90% bands
+    (a fan after ``latest``) and the target path as a monthly rate.
+
+    ``obs`` has columns source, mid (the window's middle), monthly (count / months), months; ``bands`` the latent
+    monthly total's quantiles (q05 ... q95) by month (:func:`workbench.evaluations.nowcast.observations_chart_data`).
+    """
+    fig, ax = plt.subplots(figsize=(10, 4.8))
+    ax.fill_between(bands.index, bands["q05"], bands["q95"], color=PALETTE[0], alpha=0.15, linewidth=0)
+    ax.fill_between(bands.index, bands["q25"], bands["q75"], color=PALETTE[0], alpha=0.3, linewidth=0)
+    past = bands.index <= latest
+    ax.plot(bands.index[past], bands["q50"][past], color=PALETTE[0], linewidth=1.4, label="latent path (median, 50%, 90%)")
+    ax.plot(bands.index[~past], bands["q50"][~past], color=PALETTE[0], linewidth=1.4, linestyle="--",
+            label="forecast from the same draws")
+    markers = "os^vDP"
+    for i, (name, rows) in enumerate(obs.groupby("source")):
+        ax.scatter(rows["mid"], rows["monthly"], s=12 if rows["months"].iloc[0] == 1 else 22,
+                   marker=markers[i % len(markers)], color=PALETTE[(i + 1) % len(PALETTE)],
+                   label=f"{name} (per month)", zorder=3)
+    if target is not None:
+        ax.plot(target.index, target.to_numpy() / 12, color="#c00000", linestyle="--", linewidth=1.2,
+                label="target path (per month)")
+    ax.axvline(latest, color="#888888", linewidth=0.8, linestyle=":")
+    ax.set_title(title(heading, label), loc="left", fontsize=11)
+    ax.set_ylabel("count per month")
+    ax.set_ylim(bottom=0)
+    _counts_axis(ax.yaxis)
+    ax.legend(frameon=False, fontsize=7, loc="lower left", ncol=2)
+    _style(ax)
+    fig.tight_layout()
+    return fig
