@@ -83,7 +83,7 @@ def holdout(args) -> None:
             held = crime[out].reset_index(drop=True)
             o = sources.obs
             key = ["source", "group", "start"]
-            drop = o[key].merge(held[key].assign(_held=True), how="left", on=key)["_held"].fillna(False).to_numpy()
+            drop = o[key].merge(held[key].assign(_held=True), how="left", on=key)["_held"].eq(True).to_numpy()
             kept = MS.Sources(force, o[~(drop & (o["level"] == "force").to_numpy())].reset_index(drop=True),
                               sources.files, sources.kinds)
             started = time.perf_counter()

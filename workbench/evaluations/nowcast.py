@@ -237,6 +237,11 @@ class WhereWeStand:
     figures: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
 
+    def fits(self) -> dict[str, MeasureFit]:
+        """Every fit made, by the name the diagnostics use."""
+        named = {"crime": self.crime, "crime_homeoffice_only": self.crime_ho_only, "asb": self.asb}
+        return {k: v for k, v in named.items() if v is not None}
+
 
 def run(sources: MS.Sources, p, sampler, seed: int, say=print) -> WhereWeStand:
     """Every fit of the notebook: crime on every source (and on the Home Office table only), ASB on every source."""
@@ -273,7 +278,7 @@ def figures(res: WhereWeStand, p, seed: int) -> dict:
     if res.crime_ho_only is not None:
         ho = goal_figures(res.crime_ho_only, res.goal, base)
         out["by_sources"]["homeoffice_only"] = {k: ho[k] for k in GOAL_KEYS}
-    out["diagnostics"] = {"crime": _diag(res.crime)}
+    out["diagnostics"] = {k: _diag(v) for k, v in res.fits().items()}
     res.tables["crime_sources"] = src
     if res.asb is not None:
         asb_base = res.asb.fy_total(p.baseline_year)
@@ -288,7 +293,6 @@ def figures(res: WhereWeStand, p, seed: int) -> dict:
         res.tables["asb_sources"] = asrc
         out["asb"]["sources"] = {n: {"months": int(r["months_covered"]), "ratio_median": r["ratio_median"],
                                      "ratio_lo": r["ratio_lo"], "ratio_hi": r["ratio_hi"]} for n, r in asrc.iterrows()}
-        out["diagnostics"]["asb"] = _diag(res.asb)
     else:
         out["asb"] = None
         out["asb_change_since_fy2016_pct"] = None
