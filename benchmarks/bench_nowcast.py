@@ -94,8 +94,10 @@ def holdout(args) -> None:
             for k in range(len(y)):
                 rows.append({"force": force, "held out": name, "group": held["group"].iloc[k], "y": y[k],
                              "in50": q[1, k] <= y[k] <= q[2, k], "in90": q[0, k] <= y[k] <= q[3, k]})
-            print(f"{force}: {name}: {len(y)} figures, fit {time.perf_counter() - started:.0f} s, "
-                  f"{mf.diagnostics.message()}", flush=True)
+            mine = pd.DataFrame(rows[-len(y):])
+            print(f"{force}: {name}: {len(y)} figures, inside 50%: {mine['in50'].mean():.2f}, inside 90%: "
+                  f"{mine['in90'].mean():.2f}; fit {time.perf_counter() - started:.0f} s, {mf.diagnostics.message()}",
+                  flush=True)
     t = pd.DataFrame(rows)
     summary = t.groupby("held out")[["in50", "in90"]].mean().assign(figures=t.groupby("held out").size())
     summary.loc["all"] = [t["in50"].mean(), t["in90"].mean(), len(t)]
@@ -135,7 +137,9 @@ def calibration(args) -> None:
                 truth = sum(sim.truth["mu"][n][true_sel].sum() for n in d.groups)
                 lo, hi = np.quantile(per_group.sum(axis=1), [0.05, 0.95])
                 rows.append({"what": "latest 12-month total, all crime", "covered": lo <= truth <= hi})
-        print(f"replicate {rep + 1}/{args.replicates}: {time.perf_counter() - started:.0f} s", flush=True)
+        so_far = pd.DataFrame(rows)
+        print(f"replicate {rep + 1}/{args.replicates}: {time.perf_counter() - started:.0f} s; 90% coverage so far: "
+              + ", ".join(f"{w} {c:.2f}" for w, c in so_far.groupby("what")["covered"].mean().items()), flush=True)
     t = pd.DataFrame(rows)
     summary = t.groupby("what")["covered"].agg(["mean", "size"]).rename(columns={"mean": "90% coverage", "size": "n"})
     summary.loc["all"] = [t["covered"].mean(), len(t)]
