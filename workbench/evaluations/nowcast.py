@@ -143,7 +143,7 @@ def goal_figures(mf: MeasureFit, goal: Goal, baseline: float | np.ndarray) -> di
         "baseline_total": round(float(np.median(base))), "target_total": round(float(np.median(target))),
         "forecast_target_median": round(float(fmed)), "forecast_target_lo": round(float(flo)),
         "forecast_target_hi": round(float(fhi)), "baseline_year": fy_label(goal.baseline_year),
-        "target_year": fy_label(goal.target_year), "interval": INTERVAL,
+        "target_year": fy_label(goal.target_year), "reduction": goal.reduction, "interval": INTERVAL,
     }
     if base.std() > 0:
         blo, bhi = np.quantile(base, [Q[0], Q[2]])
@@ -344,7 +344,7 @@ def summary_text(f: dict, label: str) -> str:
         f"Recorded crime (Home Office definition, excluding fraud) in the 12 months to {f['latest_month']} is estimated "
         f"at {f['nowcast_latest_12m_median']:,} (90% interval {f['nowcast_latest_12m_lo']:,} to "
         f"{f['nowcast_latest_12m_hi']:,}). The target path stands at {f['target_path_at_latest']:,} there, a gap of "
-        f"{f['gap_to_path']:+,}. The goal ({f['target_total']:,} in FY {f['target_year']}, 40% below the "
+        f"{f['gap_to_path']:+,}. The goal ({f['target_total']:,} in FY {f['target_year']}, {f['reduction']:.0%} below the "
         f"{f['baseline_total']:,} of FY {f['baseline_year']}) is {verdict(f['p_goal_met'])} (P = {f['p_goal_met']:.0%}); "
         f"it needs a fall of {f['required_annual_reduction_now']:.1%} a year from now."]
     ho = f.get("by_sources", {}).get("homeoffice_only")
