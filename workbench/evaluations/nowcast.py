@@ -320,7 +320,7 @@ def _known_csps(sources: MS.Sources) -> tuple[str, ...] | None:
 def _diag(mf: MeasureFit) -> dict:
     d = mf.diagnostics
     return {"max_rhat": round(d.max_rhat, 3), "min_ess_bulk": round(d.min_ess_bulk), "divergences": d.divergences,
-            "ok": d.ok, "seconds": round(mf.fit.seconds, 1)}
+            "ok": d.ok}
 
 
 def observations_chart_data(res: WhereWeStand, mf: MeasureFit) -> dict:
