@@ -393,15 +393,15 @@ def placebo_in_space(design: cits.Design, n_sets: int, seed: int) -> tuple[float
 def placebo_design(design: cits.Design, tau_start: float) -> cits.Design:
     """The pre-period only, with a fake start at ``tau_start`` years (negative: before the real start)."""
     pre = ~design.post
-    return cits.Design(y=design.y[:, pre], tau=design.tau[pre] - tau_start, post=design.tau[pre] >= tau_start,
-                       treated=design.treated, ring=design.ring, dose=design.dose)
+    return cits.Design(y=design.y, tau=design.tau - tau_start, post=pre & (design.tau >= tau_start),
+                       treated=design.treated, ring=design.ring, dose=design.dose, use=pre)
 
 
 def pre_design(design: cits.Design) -> cits.Design:
     """The pre-period only (for the pre-trend check, fitted without effect terms)."""
     pre = ~design.post
-    return cits.Design(y=design.y[:, pre], tau=design.tau[pre], post=np.zeros(pre.sum(), bool),
-                       treated=design.treated, ring=design.ring, dose=design.dose)
+    return cits.Design(y=design.y, tau=design.tau, post=np.zeros(len(pre), bool),
+                       treated=design.treated, ring=design.ring, dose=design.dose, use=pre)
 
 
 def harm_split(out: Outcome, roles: Roles, cols: np.ndarray, start: pd.Timestamp) -> pd.Series:
@@ -525,9 +525,10 @@ def placebo_starts(design: cits.Design, start: pd.Timestamp, offsets: list[int])
     for j, k in enumerate(offsets):
         fake = start - pd.DateOffset(months=k)
         pdz = placebo_design(design, float((fake - start).days / 365.25))
-        if pdz.post.sum() < MIN_POST or (~pdz.post).sum() < MIN_PRE:
+        before = (~pdz.post & pdz.used).sum()
+        if pdz.post.sum() < MIN_POST or before < MIN_PRE:
             raise ParamDataError(("placebo_offsets", j), (
-                f"a fake start {k} months before {start:%Y-%m} leaves {(~pdz.post).sum()} month(s) before and "
+                f"a fake start {k} months before {start:%Y-%m} leaves {before} month(s) before and "
                 f"{pdz.post.sum()} after it in the covered pre-period; at least {MIN_PRE} and {MIN_POST} are needed. "
                 "Fix: other offsets or a longer pre_months."))
         out.append((k, fake, pdz))

@@ -81,6 +81,62 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
     return idata
 
 
+#: Compiled models kept in this kernel, by the graph's key (most recent last).
+_COMPILED: dict = {}
+_KEEP = 8
+
+
+def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target_accept: float | None = None):
+    """Sample a model whose graph is built once per kernel and then given new data: no compiling again.
+
+    Parameters
+    ----------
+    key
+        A hashable key of everything fixed in the graph (its shapes and structure): two calls with the same
+        key must build the same graph.
+    build
+        ``build()`` returns the ``pm.Model``; its data containers (``pm.Data``) are named as ``data``'s keys.
+    data
+        The values of the data containers for this fit.
+    sampler, seed, label, target_accept
+        As :func:`sample`.
+    """
+    import pymc as pm
+
+    exact_numerics()
+    _quiet()
+    entry = _COMPILED.pop(key, None)
+    if entry is None:
+        entry = {"model": build(), "compiled": None}
+    _COMPILED[key] = entry
+    while len(_COMPILED) > _KEEP:
+        _COMPILED.pop(next(iter(_COMPILED)))
+    model = entry["model"]
+    with model:
+        pm.set_data(data)
+    if sampler.nuts_sampler != "nutpie":
+        with model:
+            return sample(sampler, seed, label, target_accept)
+    import nutpie
+    from pymc.backends.arviz import patch_nutpie_idata
+
+    if entry["compiled"] is None:
+        progress.emit("compile", label=label)
+        import os
+        be = os.environ.get("WB_BACKEND", "numba")
+        entry["compiled"] = nutpie.compile_pymc_model(model, backend=be, **({"gradient_backend": "jax"} if be == "jax" else {}))
+    compiled = entry["compiled"].with_data(**data)
+    accept = sampler.target_accept if target_accept is None else target_accept
+    started = time.time()
+    idata = nutpie.sample(
+        compiled, draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores, seed=seed,
+        target_accept=accept, save_warmup=False, progress_bar=progress.interactive(),
+        progress_callback=progress.SamplerProgress(label), **sampler_kwargs(sampler),
+    )
+    patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
+    return idata
+
+
 def check_sampler(sampler):
     """The sampler of the refits behind a check (placebo in time, pre-trend): the run's settings on at most two chains.
 
