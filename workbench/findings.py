@@ -54,17 +54,18 @@ def overview(figures: dict, panel: pd.DataFrame, label: str) -> dict[str, Any]:
 
 
 def goal(summaries: dict, run, figures: dict, panel: pd.DataFrame, label: str) -> dict[str, Any]:
-    """Findings of ``10-goal-tracking`` (the Bayesian model's figures, Prophet's beside)."""
-    from workbench.evaluations.goal import BAYES
-
-    s = summaries[BAYES]
+    """Findings of ``10-goal-tracking`` (the headline model's figures -- the first run, by default the Bayesian
+    model's -- and the others' beside)."""
+    main, s = next(iter(summaries.items()))
     reading = "on track" if s["p_goal_met"] >= 0.5 else "not on track"
-    others = "; ".join(f"{m}: P(goal met) {prob(o['p_goal_met'])}" for m, o in summaries.items() if m != BAYES)
+    others = "; ".join(f"{m}: P(goal met) {prob(o['p_goal_met'])}" for m, o in summaries.items() if m != main)
     answer = (f"<b>{reading.capitalize()}</b>: P(goal met) <b>{prob(s['p_goal_met'])}</b>; the FY {s['target_year']} "
               f"forecast is <b>{interval(s['forecast_target_median'], s['forecast_target_lo'], s['forecast_target_hi'], 'estimate')}</b> "
               f"against a target of {count(s['target_total'])} ({pct(100 * s['reduction'], 0)} below FY {s['baseline_year']})."
               + (f" {others}." if others else ""))
-    checks = [("sampler converged (r-hat, ESS, divergences)", bool(run.diagnostics.ok))]
+    from workbench.evaluations.goal import GoalResult
+
+    checks = _checks(GoalResult(summaries, {}, run).checks())
     measure = s["measure"][:1].lower() + s["measure"][1:]
     return dict(question=f"Are we on track for {pct(100 * s['reduction'], 0)} less {measure} by FY {s['target_year']}?",
                 answer=answer, checks=checks, data=data_coverage(panel, label), validated=validated_text(figures))
@@ -113,8 +114,9 @@ def scorecard(items: list, figures: dict, panel: pd.DataFrame, label: str) -> di
                 data=data_coverage(panel, label), validated=validated_text(f))
 
 
-def backtest(result, word: str, panel: pd.DataFrame, label: str, tolerance: float = 0.05) -> dict[str, Any]:
-    """Findings of ``90-backtest``: the longest horizon's scores; coverage within ``tolerance`` of nominal is a pass."""
+def backtest(result, word: str, panel: pd.DataFrame, label: str, tolerance: float | None = None) -> dict[str, Any]:
+    """Findings of ``90-backtest``: the longest horizon's scores; coverage within ``tolerance`` of nominal is a pass
+    (:meth:`BacktestResult.checks`)."""
     h = int(result.scores["horizon"].max())
     t = result.table().xs(h, level="horizon")
     best = t["MASE"].idxmin()
@@ -122,9 +124,7 @@ def backtest(result, word: str, panel: pd.DataFrame, label: str, tolerance: floa
     answer = (f"Over the first {h} {word}, the most accurate model was <b>{best}</b> (MASE: {parts}); its 80% and 95% "
               f"intervals held {pct(t.loc[best, '80% coverage'], 0, scale=100)} and "
               f"{pct(t.loc[best, '95% coverage'], 0, scale=100)} of outcomes.")
-    checks = [(f"{m}: 80% and 95% coverage within {100 * tolerance:.0f} points of nominal",
-               abs(r["80% coverage"] - 0.80) <= tolerance and abs(r["95% coverage"] - 0.95) <= tolerance)
-              for m, r in t.iterrows()]
+    checks = _checks(result.checks() if tolerance is None else result.checks(tolerance))
     return dict(question="Would the forecasts have been right?", answer=answer, checks=checks,
                 data=data_coverage(panel, label), validated=validated_text(result.figures()))
 
