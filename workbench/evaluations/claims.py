@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from workbench.dates import fy_label
 from workbench.errors import ClaimsError
 
 REPRODUCED, CLOSE, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "close", "not reproduced", "not testable with these data"
@@ -172,8 +173,8 @@ def parse_period(text: str) -> Period:
     if m := _FY.match(t):
         y = int(m.group(1))
         if (y + 1) % 100 != int(m.group(2)):
-            raise ValueError(f"'{t}': a financial year runs into the next year, e.g. FY {y}/{(y + 1) % 100:02d}")
-        return Period(f"FY {y}/{(y + 1) % 100:02d}", "financial", pd.Timestamp(y, 4, 1), pd.Timestamp(y + 1, 3, 1))
+            raise ValueError(f"'{t}': a financial year runs into the next year, e.g. FY {fy_label(y)}")
+        return Period(f"FY {fy_label(y)}", "financial", pd.Timestamp(y, 4, 1), pd.Timestamp(y + 1, 3, 1))
     if m := _ROLL.match(t):
         end = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
         return Period(f"12 months to {end:%Y-%m}", "rolling", end - pd.DateOffset(months=11), end)

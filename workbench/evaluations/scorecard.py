@@ -17,7 +17,7 @@ from workbench.data.panel import STEP_MONTHS
 from workbench.errors import DataError, ParamDataError
 from workbench.evaluations import harm as H
 from workbench.evaluations import spc
-from workbench.evaluations.goal import fy_label, fy_periods
+from workbench.dates import fy_label, fy_periods
 from workbench.evaluations.overview import ALL_CRIME, ASB, frequency
 
 @dataclass
