@@ -12,7 +12,7 @@ import pytest
 from workbench import dates, yardstick
 from workbench.evaluations import backtest as bt
 from workbench.evaluations import goal as G
-from workbench.evaluations import hotspot, vvu
+from workbench.evaluations import claims, hotspot, overview, scorecard, vvu
 from workbench.evaluations.result import Result, Summary
 from workbench.models.effects import Effect
 from workbench.models.series import SeriesSet
@@ -71,7 +71,8 @@ def test_each_rule_and_helper_is_defined_in_one_module():
 
 
 def test_every_evaluation_result_has_figures_checks_and_a_summary():
-    for cls in (G.GoalResult, hotspot.HotspotResult, vvu.VVUResult, bt.BacktestResult):
+    for cls in (G.GoalResult, hotspot.HotspotResult, vvu.VVUResult, bt.BacktestResult, overview.OverviewResult,
+                scorecard.ScorecardResult, claims.ClaimsResult):
         assert issubclass(cls, Result)
         for method in ("figures", "checks", "summary"):
             assert getattr(cls, method) is not getattr(Result, method), f"{cls.__name__}.{method}"
@@ -87,3 +88,14 @@ def test_every_evaluation_result_has_figures_checks_and_a_summary():
     checks = res.checks()
     assert list(checks.columns[:1]) == ["check"] and checks["passed"].dtype == bool
     assert res.checks_passed() == bool(checks["passed"].all())
+
+
+def test_the_overview_result_has_the_same_shape():
+    from workbench.data import demo
+
+    panel = demo.generate(3, "2022-04", "2024-03", 0.05)
+    res = overview.OverviewResult(panel)
+    out = res.summary("synthetic demo data")
+    assert "No month is missing" in out.paragraph and len(out.table)
+    assert res.checks()["check"].tolist() == ["no missing months", "loading raised no warnings"]
+    assert res.checks_passed() and res.figures()["months_missing"] == 0

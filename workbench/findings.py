@@ -46,9 +46,9 @@ def overview(figures: dict, panel: pd.DataFrame, label: str) -> dict[str, Any]:
     answer = (f"Crime (excluding ASB) was <b>{count(f.get('crime_latest_12m'))}</b> in {latest}, "
               f"<b>{pct(f.get('crime_change_pct'), sign=True)}</b> on {previous or 'the window before'}; ASB "
               f"{count(f.get('asb_latest_12m'))} ({pct(f.get('asb_change_pct'), sign=True)}).")
-    warnings = panel.attrs.get("warnings") or []
-    checks = [("no missing months", int(f.get("months_missing") or 0) == 0),
-              ("loading raised no warnings", not warnings)]
+    from workbench.evaluations.overview import OverviewResult
+
+    checks = _checks(OverviewResult(panel, known=f).checks())
     return dict(question="What do the data hold: coverage, totals and trends?", answer=answer, checks=checks,
                 data=data_coverage(panel, label), validated=validated_text(f))
 
@@ -108,8 +108,9 @@ def scorecard(items: list, figures: dict, panel: pd.DataFrame, label: str) -> di
     answer = (f"Of {len(items):,} indicators: {by}. Harm in the 12 months to {f.get('latest_12m_end')} was "
               f"<b>{number(f.get('harm_total_latest_12m'), 0)} {f.get('harm_unit')}</b>, "
               f"<b>{pct(harm_change, sign=True)}</b> on {against}.")
-    checks = [("harm weights verified", bool(f.get("harm_weights_verified"))),
-              ("every indicator's limits from enough points", not any(it.reading.provisional for it in items))]
+    from workbench.evaluations.scorecard import ScorecardResult
+
+    checks = _checks(ScorecardResult(items, None, None, None, known=f).checks())
     return dict(question="How is every plan indicator doing, and where is harm?", answer=answer, checks=checks,
                 data=data_coverage(panel, label), validated=validated_text(f))
 
@@ -140,9 +141,9 @@ def claims(figures: dict, sources_label: str, label: str) -> dict[str, Any]:
               f"{REPRODUCED}, {v.get(CLOSE, 0):,} {CLOSE}, {v.get(NOT_REPRODUCED, 0):,} {NOT_REPRODUCED}; "
               f"<b>{int(figures.get('stand_out') or 0):,}</b> of the changes stand out from the series' normal "
               f"year-to-year variation.")
-    checks = [("every claim read on a source (or named as not testable)", n > 0)]
-    if "demo_right" in figures:
-        checks.append(("demo claims: every verdict matches its known truth", bool(figures["demo_right"])))
+    from workbench.evaluations.claims import ClaimsResult
+
+    checks = _checks(ClaimsResult(None, known=figures).checks())
     return dict(question="Are the published claims of change supported by the data, allowing for normal variation?",
                 answer=answer, checks=checks, data=f"{label}: {sources_label}",
                 validated="not applicable (no fitted model: the yardstick is each series' own year-to-year spread)")
