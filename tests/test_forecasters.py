@@ -119,3 +119,21 @@ def test_a_new_forecaster_runs_through_the_backtest(panel, recent_mean):
     assert set(res.figures()["h12"]) == {"recent_mean", "seasonal_naive"}
     assert "Recent mean" in res.summary_text("months", "demo")
     assert findings.backtest(res, "months", panel, "demo")["checks"]
+
+
+def test_the_notebooks_run_the_models_a_params_file_names(tmp_path, write_params, ci_params):
+    """``models:`` in a params file: the goal and backtest notebooks run just those, headline first."""
+    import json
+
+    from workbench.cli import main
+
+    ci_params["notebooks"] = [e for e in ci_params["notebooks"] if e["name"] in ("10-goal-tracking", "90-backtest")]
+    for e in ci_params["notebooks"]:
+        e["parameters"]["models"] = ["seasonal_naive", "ets"]
+    assert main(["run", str(write_params(ci_params)), "--out", str(tmp_path / "out")]) == 0
+    results = next((tmp_path / "out" / "ci").glob("2*")) / "results"
+    goal = json.loads((results / "10-goal-tracking.json").read_text())["figures"]
+    assert set(goal["by_model"]) == {"seasonal_naive", "ets"}
+    assert goal["p_goal_met"] == goal["by_model"]["seasonal_naive"]["p_goal_met"] and goal["diagnostics"] == {"ok": True}
+    backtest = json.loads((results / "90-backtest.json").read_text())["figures"]
+    assert set(backtest["h12"]) == {"seasonal_naive", "ets"}
