@@ -40,11 +40,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench import yardstick
 from workbench.data.geography import distance_m
 from workbench.errors import DataError, ParamDataError
-from workbench.models import cits
-from workbench import yardstick
 from workbench.evaluations.result import Result, Summary
+from workbench.models import cits
 from workbench.models.sampling import check_sampler
 from workbench.yardstick import INTERVAL, PLACEBO_P_MAX, PRE_TREND_TOLERANCE
 
