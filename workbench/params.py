@@ -33,6 +33,26 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
 
+
+def _forecasters(value: Any) -> Any:
+    """``models:``: forecaster keys that are registered (:mod:`workbench.models.forecasters`), each once."""
+    if value is None or not isinstance(value, list):
+        return value
+    from workbench.models.forecasters import registry
+
+    known = registry()
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise ValueError(f"unknown forecaster(s) {unknown}; known: {sorted(known)}")
+    if not value or len(set(value)) != len(value):
+        raise ValueError(f"models must name at least one forecaster, each once; got {value}")
+    return value
+
+
+MODELS_DESCRIPTION = ("forecasters to run, by key (negbin, prophet, ets, seasonal_naive); the first gives the "
+                      "headline; null = the default set less those prophet / ets turn off")
+
+
 class Strict(BaseModel):
     """Base for every params section: unknown keys are errors."""
 
@@ -261,11 +281,14 @@ class GoalTrackingParams(Strict):
     asb_category: str | None = Field("Anti-social behaviour", description="tracked separately; null to skip")
     series_by: Literal["area_category", "category"] = Field("area_category", description="series the models fit")
     model: ForecastModelParams = Field(default_factory=ForecastModelParams)
+    models: list[str] | None = Field(None, description=MODELS_DESCRIPTION)
     prophet: bool = Field(True, description="also forecast with Prophet per series")
     prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
     ets: bool = Field(True, description="also forecast with automatic exponential smoothing (ETS) per series")
     ets_samples: int = Field(1000, ge=10, le=10000, description="ETS simulated forecasts per series")
     top_n: int = Field(8, ge=1, le=100, description="rows in the driver tables")
+
+    _check_models = field_validator("models", mode="before")(_forecasters)
 
     @model_validator(mode="after")
     def _years(self) -> "GoalTrackingParams":
@@ -470,10 +493,13 @@ class BacktestParams(Strict):
     horizons: list[int] = Field([12, 24], min_length=1, description="score windows, in periods (months or quarters)")
     series_by: Literal["area_category", "category"] = Field("area_category", description="series the models fit")
     model: ForecastModelParams = Field(default_factory=ForecastModelParams)
+    models: list[str] | None = Field(None, description=MODELS_DESCRIPTION)
     prophet: bool = Field(True, description="also backtest Prophet per series")
     prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
     ets: bool = Field(True, description="also backtest automatic exponential smoothing (ETS) per series")
     ets_samples: int = Field(1000, ge=10, le=10000, description="ETS simulated forecasts per series")
+
+    _check_models = field_validator("models", mode="before")(_forecasters)
 
     @field_validator("origins", mode="before")
     @classmethod

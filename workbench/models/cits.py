@@ -27,8 +27,9 @@ a control) and month t::
 
 The priors of ``effect`` and ``spillover`` come from params with their
 source; everything else is weakly informative. :func:`expected` gives the
-posterior expected counts with and without the effect, from which an evaluation
-reports crimes averted and the effect as a % change.
+posterior expected counts with and without the effect, and :func:`effect` those
+of a group of units under the effect contract (:mod:`workbench.models.effects`), from
+which an evaluation reports crimes averted and the effect as a % change.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.models import convergence
+from workbench.models.effects import Effect, negbin_draws
 from workbench.models.likelihood import count_table, negbin_sum
 from workbench.models.sampling import sample_reused
 
@@ -196,6 +198,15 @@ def expected(fitted: Fit, rows: np.ndarray, with_effect: bool) -> np.ndarray:
             unit[:, d.ring] = fitted.draws("spillover")[:, None]
         log_mu = log_mu + unit[:, rows, None] * d.post[None, None, :]
     return np.exp(log_mu)
+
+
+def effect(fitted: Fit, rows: np.ndarray, seed: int = 0) -> Effect:
+    """The effect contract's counts of units ``rows`` summed: observed, E[y | intervention], E[y | no intervention]
+    and its predictive draws (Negative Binomial noise, seeded by ``seed``)."""
+    e1, e0 = expected(fitted, rows, True), expected(fitted, rows, False)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(29,)))
+    noisy = negbin_draws(rng, e0, fitted.draws("alpha")).sum(axis=1)
+    return Effect(fitted.design.y[rows].sum(axis=0), e0.sum(axis=1), noisy, fitted.design.post, e1.sum(axis=1))
 
 
 def diagnostics(fitted: Fit) -> tuple[float, float, int]:

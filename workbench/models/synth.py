@@ -18,9 +18,10 @@ counterfactual (measured in ``benchmarks/bench_vvu.py``). The model is fitted on
 informs the weights; ``eta`` carries the persistent part of the misfit and is
 carried forward after the start (its uncertainty grows with the horizon), so a
 treated unit that drifted away from its synthetic twin before the start gets a
-wider interval after it. The counterfactual after the start is the posterior
-predictive (Negative Binomial draws), and the effect is observed against
-counterfactual totals.
+wider interval after it. Under the effect contract (:mod:`workbench.models.effects`)
+the effect is the observed total against the expected counterfactual total
+(``expected_cf``); the posterior predictive draws (``counterfactual``, with the
+Negative Binomial noise) are kept for checks against recorded counts.
 
 :func:`classical_weights` solves the same mix by least squares on the simplex
 (Abadie, Diamond & Hainmueller 2010); it is fast and deterministic, and is used
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.models import convergence
+from workbench.models.effects import Effect, negbin_draws
 from workbench.models.sampling import sample
 
 
@@ -78,15 +80,17 @@ class SynthFit:
     counterfactual: np.ndarray  # (D, T) posterior predictive counts without the intervention
     expected_cf: np.ndarray  # (D, T) expected counts without the intervention
 
+    def effect(self, post: np.ndarray | None = None) -> Effect:
+        """The effect contract's counts: observed, E[y | no intervention] and its predictive draws."""
+        return Effect(self.data.y, self.expected_cf, self.counterfactual, self.post_mask() if post is None else post)
+
     def effect_pct(self, post: np.ndarray | None = None) -> np.ndarray:
-        """Draws of the % change of the observed total against the counterfactual total over ``post`` periods."""
-        post = self.post_mask() if post is None else post
-        return 100.0 * (self.data.y[post].sum() / self.counterfactual[:, post].sum(axis=1) - 1.0)
+        """Draws of the % change of the observed total against the expected counterfactual total over ``post``."""
+        return self.effect(post).pct()
 
     def averted(self, post: np.ndarray | None = None) -> np.ndarray:
-        """Draws of counterfactual minus observed, summed over ``post`` periods (positive = fewer than expected)."""
-        post = self.post_mask() if post is None else post
-        return self.counterfactual[:, post].sum(axis=1) - self.data.y[post].sum()
+        """Draws of the expected counterfactual minus observed, summed over ``post`` (positive = fewer than expected)."""
+        return self.effect(post).averted()
 
     def post_mask(self) -> np.ndarray:
         m = np.zeros(len(self.data.y), bool)
@@ -147,8 +151,7 @@ def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, label: 
         prev = R * prev + S * rng.standard_normal(D)
         eta_all[:, t] = prev
     mu = np.exp(log_m + A[:, None] + np.log(W @ x) + eta_all)
-    cf = rng.poisson(rng.gamma(AL[:, None], mu / AL[:, None]))
-    return SynthFit(data, idata, W, cf.astype(float), mu)
+    return SynthFit(data, idata, W, negbin_draws(rng, mu, AL), mu)
 
 
 # ----------------------------------------------------------------------------- classical estimate (placebos)
