@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-import workbench.params as wparams
+import workbench.params.run as wparams
 import workbench.runner as runner
 from conftest import REPO, write_raising_notebooks
 from workbench.cli import main

@@ -149,8 +149,9 @@ def publication_copy(nb):
 
 
 def notebook_parameters(params: RunParams, name: str, results_dir: str | None) -> dict[str, Any]:
-    """What Papermill injects into notebook ``name``: the shared sections, its own parameters and ``results_dir``."""
-    return {**params.shared(), **params.notebook(name).parameters, "results_dir": results_dir}
+    """What Papermill injects into notebook ``name``: ``params``, one mapping of the shared sections and its own
+    parameters (resolved, defaults filled in), and ``results_dir`` (:func:`workbench.params.notebook_config`)."""
+    return {"params": {**params.shared(), **params.notebook(name).parameters}, "results_dir": results_dir}
 
 
 KERNEL_START_ATTEMPTS = 3
