@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
-from workbench import progress
+from workbench import fits, progress
 
 
 def exact_numerics() -> None:
@@ -60,11 +60,11 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
     model = pm.modelcontext(None)
     accept = sampler.target_accept if target_accept is None else target_accept
     if sampler.nuts_sampler != "nutpie":
-        return pm.sample(
+        return fits.record(pm.sample(
             draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
             target_accept=accept, nuts_sampler="pymc", random_seed=seed, progressbar=progress.interactive(),
             compute_convergence_checks=False,
-        )
+        ), label, seed)
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
@@ -78,7 +78,7 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
         progress_callback=callback, **sampler_kwargs(sampler),
     )
     patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
-    return idata
+    return fits.record(idata, label, seed)  # saved under the run folder when a run is being written
 
 
 def check_sampler(sampler):

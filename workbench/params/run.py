@@ -539,7 +539,10 @@ def notebook_config(name: str, params: dict[str, Any] | str | Path | None = None
     if run.data.path is not None and not Path(run.data.path).exists():
         raise ParamsError(f"{source}: key 'data.path': '{run.data.path}' does not exist. Fix: point it at the data.")
     nb = model.model_validate(run.notebooks[0].parameters)
+    from workbench import fits
     from workbench.tables import use_disclosure
 
     use_disclosure(run.disclosure)  # every table the notebook shows: small counts suppressed in publication
-    return NotebookConfig(name=name, run=run, nb=nb, results_dir=results_dir)
+    cfg = NotebookConfig(name=name, run=run, nb=nb, results_dir=results_dir)
+    fits.use(cfg)  # with a results folder, every Bayesian fit is saved beside it (workbench.fits)
+    return cfg
