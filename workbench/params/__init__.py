@@ -16,7 +16,7 @@ Evidence (literature priors, VVU costs, forces with VRU funding) is data in ``pa
 from workbench.params.backtest import BacktestParams
 from workbench.params.base import MONTH_RE, EffectPrior, Figure, Strict, reference_default
 from workbench.params.claims import ClaimsParams
-from workbench.params.forecast import DEFAULT_SHOCKS, ForecastModelParams, ShockParams
+from workbench.params.forecast import DEFAULT_SHOCKS, ForecastersParams, ForecastModelParams, ShockParams
 from workbench.params.goal import GoalTrackingParams
 from workbench.params.hotspot import HotspotParams, HotspotPoint
 from workbench.params.overview import OverviewParams
@@ -31,7 +31,7 @@ from workbench.params.vvu import CostsSection, DonorExclusion, VVUParams
 
 __all__ = [
     "BacktestParams", "CELL_KEYS", "ClaimsParams", "CostsSection", "DEFAULT_SHOCKS", "DataSection", "DemoOptions",
-    "DisclosureSection", "DonorExclusion", "EffectPrior", "FILE_CHECKS", "Figure", "ForecastModelParams",
+    "DisclosureSection", "DonorExclusion", "EffectPrior", "FILE_CHECKS", "Figure", "ForecastersParams", "ForecastModelParams",
     "GoalTrackingParams", "HotspotParams", "HotspotPoint", "INTERACTIVE", "MONTH_RE", "MatrixSection", "NAME_RE",
     "NOTEBOOKS_DIR", "NOTEBOOK_PARAMS", "NotebookConfig", "NotebookEntry", "OverviewParams", "PATH_PARAMS",
     "PeriodSection", "RUNTIME_KEYS", "RunParams", "SHARED_KEYS", "SOURCE_LABELS", "SamplerSection",

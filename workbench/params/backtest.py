@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, field_validator
 
-from workbench.params.base import Strict, _month
-from workbench.params.forecast import ForecastModelParams
+from workbench.params.base import _month
+from workbench.params.forecast import ForecastersParams
 
 
-class BacktestParams(Strict):
-    """Parameters of ``90-backtest``: rolling origins, horizons (in periods of the data) and the models."""
+class BacktestParams(ForecastersParams):
+    """Parameters of ``90-backtest``: rolling origins, horizons (in periods of the data) and (from
+    :class:`ForecastersParams`) the models."""
 
     origins: list[str] = Field(["2021-04", "2022-04", "2023-04"], min_length=1, description="first forecast periods")
     horizons: list[int] = Field([12, 24], min_length=1, description="score windows, in periods (months or quarters)")
-    series_by: Literal["area_category", "category"] = Field("area_category", description="series the models fit")
-    model: ForecastModelParams = Field(default_factory=ForecastModelParams)
-    prophet: bool = Field(True, description="also backtest Prophet per series")
-    prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
-    ets: bool = Field(True, description="also backtest automatic exponential smoothing (ETS) per series")
-    ets_samples: int = Field(1000, ge=10, le=10000, description="ETS simulated forecasts per series")
 
     @field_validator("origins", mode="before")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -70,3 +70,14 @@ class ForecastModelParams(Strict):
                                  f"{walk_key} is false: set {walk_key}: true, or remove {df_key}")
         return self
 
+
+
+class ForecastersParams(Strict):
+    """The forecasters a goal-tracking or backtest run fits side by side, and the series they fit."""
+
+    series_by: Literal["area_category", "category"] = Field("area_category", description="series the models fit")
+    model: ForecastModelParams = Field(default_factory=ForecastModelParams)
+    prophet: bool = Field(True, description="also run Prophet per series")
+    prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
+    ets: bool = Field(True, description="also run automatic exponential smoothing (ETS) per series")
+    ets_samples: int = Field(1000, ge=10, le=10000, description="ETS simulated forecasts per series")

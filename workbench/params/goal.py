@@ -6,12 +6,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from workbench.params.base import Strict
-from workbench.params.forecast import ForecastModelParams
+from workbench.params.forecast import ForecastersParams
 
 
-class GoalTrackingParams(Strict):
-    """Parameters of ``10-goal-tracking``: the goal, the measures and the models."""
+class GoalTrackingParams(ForecastersParams):
+    """Parameters of ``10-goal-tracking``: the goal, the measures and (from :class:`ForecastersParams`) the models."""
 
     baseline_year: int = Field(2023, ge=2000, le=2100, description="financial year of the baseline (2023 = 2023/24)")
     target_year: int = Field(2027, ge=2000, le=2100, description="financial year of the target (2027 = 2027/28)")
@@ -21,12 +20,6 @@ class GoalTrackingParams(Strict):
     harm_scheme: Literal["cchi", "css"] = Field("cchi", description="harm weights when measure is harm")
     harm_unweighted: list[str] = Field(default_factory=list, description="categories with no harm weight: left out of the harm measure")
     asb_category: str | None = Field("Anti-social behaviour", description="tracked separately; null to skip")
-    series_by: Literal["area_category", "category"] = Field("area_category", description="series the models fit")
-    model: ForecastModelParams = Field(default_factory=ForecastModelParams)
-    prophet: bool = Field(True, description="also forecast with Prophet per series")
-    prophet_samples: int = Field(1000, ge=10, le=10000, description="Prophet predictive samples per series")
-    ets: bool = Field(True, description="also forecast with automatic exponential smoothing (ETS) per series")
-    ets_samples: int = Field(1000, ge=10, le=10000, description="ETS simulated forecasts per series")
     top_n: int = Field(8, ge=1, le=100, description="rows in the driver tables")
 
     @model_validator(mode="after")
