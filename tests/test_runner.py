@@ -81,7 +81,10 @@ def test_every_bayesian_fit_is_saved_and_reopens(two_runs):
     assert not [n for n in saved if n.startswith(("00-", "40-", "50-"))], "only Bayesian notebooks save fits"
     tree = open_fit(first.folder, "10-goal-tracking/pooled-forecaster")
     info = fit_info(tree)
-    assert info["params"] == manifest["params"] and info["inputs"] == manifest["inputs"]
+    entry = next(e for e in manifest["params"]["notebooks"] if e["name"] == "10-goal-tracking")
+    assert info["params"]["notebooks"] == [entry] and info["inputs"] == manifest["inputs"]
+    assert {k: v for k, v in info["params"].items() if k != "notebooks"} == {
+        k: v for k, v in manifest["params"].items() if k in info["params"] and k != "notebooks"}
     assert tree["posterior"].sizes["draw"] == manifest["params"]["sampler"]["draws"]
     assert "fits/30-vvu-return/synthetic-control.nc" in (first.folder / "index.html").read_text()
 

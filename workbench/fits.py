@@ -10,7 +10,7 @@ hotspot and VVU evaluations, their placebo and pre-trend refits) is written as i
 The file is the ``xarray.DataTree`` PyMC returns (posterior, sample_stats, ...), written with h5netcdf. Its root
 attributes say what produced it: ``workbench_params`` (the run's params as resolved, JSON), ``workbench_inputs``
 (path, size and sha256 of every input file, JSON, as in ``run.json``), ``workbench_seed``, ``workbench_label``,
-``workbench_notebook``, ``workbench_git_commit`` and ``workbench_version``. In JupyterLab::
+``workbench_notebook``, ``workbench_git_commit`` (and ``workbench_git_dirty``) and ``workbench_version``. In JupyterLab::
 
     from workbench.fits import open_fit, fit_info, list_fits
     list_fits("outputs/demo/latest")                       # ['10-goal-tracking/pooled-forecaster', ...]
@@ -76,13 +76,15 @@ def provenance(cfg) -> dict[str, str]:
     from workbench.data import input_files
     from workbench.runner import git_state, sha256
 
+    git = git_state()
     inputs = [{"path": str(p), "bytes": p.stat().st_size, "sha256": sha256(p)} for p in input_files(cfg.run)]
     return {
         "notebook": cfg.name,
         "run_name": cfg.run.run_name,
         "params": json.dumps(cfg.run.model_dump(mode="json"), sort_keys=True),
         "inputs": json.dumps(inputs),
-        "git_commit": str(git_state().get("commit")),
+        "git_commit": str(git["commit"]),
+        "git_dirty": str(git["dirty"]),
         "version": str(__version__),
     }
 
