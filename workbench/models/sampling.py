@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
-from workbench import progress
+from workbench import fits, progress
 
 
 def exact_numerics() -> None:
@@ -60,11 +60,11 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
     model = pm.modelcontext(None)
     accept = sampler.target_accept if target_accept is None else target_accept
     if sampler.nuts_sampler != "nutpie":
-        return pm.sample(
+        return fits.record(pm.sample(
             draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
             target_accept=accept, nuts_sampler="pymc", random_seed=seed, progressbar=progress.interactive(),
             compute_convergence_checks=False,
-        )
+        ), label, seed)
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
@@ -78,7 +78,7 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
         progress_callback=callback, **sampler_kwargs(sampler),
     )
     patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
-    return idata
+    return fits.record(idata, label, seed)  # saved under the run folder when a run is being written
 
 
 #: Compiled models kept in this kernel, by the graph's key (most recent last).
@@ -116,15 +116,13 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
         pm.set_data(data)
     if sampler.nuts_sampler != "nutpie":
         with model:
-            return sample(sampler, seed, label, target_accept)
+            return sample(sampler, seed, label, target_accept)  # records the fit itself
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
     if entry["compiled"] is None:
         progress.emit("compile", label=label)
-        import os
-        be = os.environ.get("WB_BACKEND", "numba")
-        entry["compiled"] = nutpie.compile_pymc_model(model, backend=be, **({"gradient_backend": "jax"} if be == "jax" else {}))
+        entry["compiled"] = nutpie.compile_pymc_model(model, backend="numba")
     compiled = entry["compiled"].with_data(**data)
     accept = sampler.target_accept if target_accept is None else target_accept
     started = time.time()
@@ -134,7 +132,7 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
         progress_callback=progress.SamplerProgress(label), **sampler_kwargs(sampler),
     )
     patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
-    return idata
+    return fits.record(idata, label, seed)  # saved under the run folder when a run is being written
 
 
 def check_sampler(sampler):
