@@ -123,7 +123,9 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
     if entry["compiled"] is None:
         progress.emit("compile", label=label)
         entry["compiled"] = nutpie.compile_pymc_model(model, backend="numba")
-    compiled = entry["compiled"].with_data(**data)
+    # A data container the graph does not read (a ring's flags when there is no ring) is not in the compiled model.
+    used = {var.name for var in entry["compiled"].shared_var_keys}
+    compiled = entry["compiled"].with_data(**{k: v for k, v in data.items() if k in used})
     accept = sampler.target_accept if target_accept is None else target_accept
     started = time.time()
     idata = nutpie.sample(
