@@ -369,7 +369,7 @@ def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
     for k in p.placebo_offsets:
         d0 = synth.SynthData(w.y[: w.t0], w.X[:, : w.t0], w.t0 - k, tuple(w.donors))
         ptime[k] = synth.fit(d0, check_sampler(sampler), seed + 10 + k, p.concentration,
-                             label=f"the placebo fit {k} quarters earlier").effect_pct()
+                             label=f"the placebo fit {k} quarters earlier", span=w.t0).effect_pct()
     res = VVUResult(w, sc, cits_eff, cits_av, cits.diagnostics(cf), table, pval, ptime, valuation, costs,
                     list(p.unvalued), years, p.claimed_ratio.value, dict(p.sensitivity), s.names, list(p.categories))
     res.seconds = time.perf_counter() - t_begin
