@@ -23,7 +23,10 @@ sys.path.insert(0, str(REPO))
 def speed() -> None:
     from workbench.evaluations.hotspot import summarise
     from workbench.models import cits
-    from workbench.params import EVIDENCE_PRIOR, SPILLOVER_PRIOR, SamplerSection
+    from workbench.params import SamplerSection
+    from workbench.reference import prior
+
+    EVIDENCE_PRIOR, SPILLOVER_PRIOR = prior("hotspot_effect"), prior("hotspot_spillover")
 
     rng = np.random.default_rng(1)
     design, _ = cits.simulate(rng, -0.174, 0.0, n_hot=20, n_ring=60, n_ctrl=200, pre=24, post=12)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import REPO, write_raising_notebooks
-from workbench import params as wparams
+import workbench.params.run as wparams
 from workbench import runner
 from workbench.cli import main
 from workbench.distributed import NOTEBOOK_RESOURCE, SCHEDULER_ENV, cluster

@@ -92,14 +92,14 @@ def test_goal_on_harm_names_a_category_without_a_weight():
 def test_summary_names_a_widened_spread_among_the_assumptions(flat):
     from types import SimpleNamespace
 
-    from workbench.models import BAYES, negbin
+    from workbench.models import BAYES
 
     data, future, draws = flat
     s = G.track(G.Goal(2023, 2027, 0.40), BAYES, "crime", data, future, draws, np.array([True, True])).summary()
     ok = SimpleNamespace(ok=True)
 
     def summary(growth):
-        run = SimpleNamespace(fitted=SimpleNamespace(config=negbin.ModelConfig(spread_growth=growth)), diagnostics=ok)
+        run = SimpleNamespace(fitted={BAYES: SimpleNamespace(spread_growth=growth)}, diagnostics=ok)
         return G.summary_text({BAYES: s}, {}, run, "test data")
 
     assert "spread" not in summary(0.0)
@@ -109,7 +109,7 @@ def test_summary_names_a_widened_spread_among_the_assumptions(flat):
 def test_summary_says_whether_the_settings_are_validated(flat):
     from types import SimpleNamespace
 
-    from workbench.models import BAYES, negbin
+    from workbench.models import BAYES
     from workbench.params import ForecastModelParams
     from workbench.presets import validation
 
@@ -117,8 +117,7 @@ def test_summary_says_whether_the_settings_are_validated(flat):
     s = G.track(G.Goal(2023, 2027, 0.40), BAYES, "crime", data, future, draws, np.array([True, True])).summary()
 
     def summary(v):
-        run = SimpleNamespace(fitted=SimpleNamespace(config=negbin.ModelConfig()), diagnostics=SimpleNamespace(ok=True),
-                              validation=v)
+        run = SimpleNamespace(fitted={}, diagnostics=SimpleNamespace(ok=True), validation=v)
         return G.summary_text({BAYES: s}, {}, run, "test data")
 
     ok = summary(validation(ForecastModelParams(preset="demo"), "area_category", "demo"))
@@ -130,13 +129,13 @@ def test_summary_says_whether_the_settings_are_validated(flat):
 def test_summary_sets_each_per_series_model_beside_the_pooled_one(flat):
     from types import SimpleNamespace
 
-    from workbench.models import BAYES, ETS, PROPHET, negbin
+    from workbench.models import BAYES, ETS, PROPHET
 
     data, future, draws = flat
     rows = np.array([True, True])
     s = {m: G.track(G.Goal(2023, 2027, 0.40), m, "crime", data, future, d, rows).summary()
          for m, d in ((BAYES, draws), (ETS, draws), (PROPHET, draws * 2))}
-    run = SimpleNamespace(fitted=SimpleNamespace(config=negbin.ModelConfig()), diagnostics=SimpleNamespace(ok=True))
+    run = SimpleNamespace(fitted={}, diagnostics=SimpleNamespace(ok=True))
     text = G.summary_text(s, {}, run, "test data")
     assert "Bayesian NegBin and ETS agree on the chance of meeting the crime goal" in text
     assert "Bayesian NegBin and Prophet disagree" in text

@@ -12,7 +12,7 @@ import papermill as pm
 import pytest
 
 from conftest import REPO
-from workbench.params import NOTEBOOK_PARAMS, RUNTIME_KEYS, SHARED_KEYS, load_params
+from workbench.params import CELL_KEYS, NOTEBOOK_PARAMS, RUNTIME_KEYS, SHARED_KEYS, load_params
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 GOLDEN = REPO / "tests" / "golden"
@@ -30,23 +30,28 @@ def test_source_notebooks_carry_no_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_parameters_cell_matches_the_schema(path):
+def test_parameters_cell_is_one_mapping(path):
+    """The cell declares one params mapping and the results folder: every default is in the schema, so a new
+    parameter is one edit there."""
     declared = pm.inspect_notebook(str(path))
-    model = NOTEBOOK_PARAMS[path.stem]
-    expected = set(SHARED_KEYS) | set(RUNTIME_KEYS) | set(model.model_fields)
-    assert set(declared) == expected, (
-        f"{path.name}: parameters cell declares {sorted(set(declared) - expected)} beyond the schema "
-        f"and lacks {sorted(expected - set(declared))}"
-    )
-    for name, field in model.model_fields.items():
-        default = ast.literal_eval(declared[name]["default"])
-        if field.default_factory is not None:  # a nested section: the cell's value must validate to the same defaults
-            sub = field.annotation
-            value = sub.model_validate(default) if hasattr(sub, "model_validate") else default
-            assert value == field.default_factory(), f"{path.name}: '{name}' defaults differ"
-            continue
-        assert default == field.default, f"{path.name}: default of '{name}' is {default!r}, the schema says {field.default!r}"
+    assert set(declared) == set(CELL_KEYS), f"{path.name}: parameters cell declares {sorted(declared)}, not {CELL_KEYS}"
+    assert ast.literal_eval(declared["params"]["default"]) == {}
     assert ast.literal_eval(declared["results_dir"]["default"]) is None
+    code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert f'notebook_config("{path.stem}", params, results_dir, globals())' in code
+    assert path.stem in NOTEBOOK_PARAMS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_cell_reuses_a_name_the_params_are_read_from(path):
+    """``notebook_config`` reads a params file's top-level keys from the notebook's globals (``papermill -f``): no
+    cell may assign those names, or re-running the first cells in JupyterLab would read a stale value."""
+    reserved = {*SHARED_KEYS, *RUNTIME_KEYS, *CELL_KEYS}
+    for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        stored = {n.id for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        assert not stored & reserved, f"{path.name} cell {i} assigns {sorted(stored & reserved)}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

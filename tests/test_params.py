@@ -164,12 +164,35 @@ def test_several_errors_are_all_reported(write_params, ci_params):
 
 
 def test_notebook_config_takes_the_papermill_file_entry(ci_params):
-    cfg = notebook_config(
-        "00-data-overview", **{k: ci_params[k] for k in ("run_name", "seed", "data", "areas", "period", "sampler")},
-        top_n=10, recent_months=12, notebooks=ci_params["notebooks"],
-    )
-    assert cfg.nb.top_n == 5  # the params file's value wins over the cell's default
-    assert cfg.label == "synthetic demo data" and cfg.seed == ci_params["seed"]
+    """``papermill -f params/ci.yaml``: the file's top-level keys land in the notebook's globals."""
+    scope = {k: ci_params[k] for k in ("run_name", "seed", "data", "areas", "period", "sampler")}
+    scope |= {"notebooks": ci_params["notebooks"], "top_n": 99, "plt": object()}  # other names are not read
+    cfg = notebook_config("00-data-overview", {}, None, scope)
+    assert cfg.nb.top_n == 5  # the params file's entry for this notebook
+    assert cfg.label == "synthetic demo data" and cfg.seed == ci_params["seed"] and cfg.run.run_name == "ci"
+
+
+def test_notebook_config_takes_the_runner_mapping(ci_params):
+    """``workbench run``: one mapping of shared sections and own parameters; it wins over the globals."""
+    params = {"run_name": "x", "seed": 7, "data": ci_params["data"], "top_n": 3}
+    cfg = notebook_config("00-data-overview", params, "results", {"seed": 1, "notebooks": ci_params["notebooks"]})
+    assert (cfg.nb.top_n, cfg.nb.recent_months, cfg.seed, cfg.results_dir) == (3, 12, 7, "results")
+
+
+def test_notebook_config_defaults_come_from_the_schema():
+    cfg = notebook_config("00-data-overview")
+    assert cfg.nb == NOTEBOOK_PARAMS["00-data-overview"]() and cfg.run.run_name == "interactive"
+    assert cfg.run.sampler.draws == 1000 and cfg.data.source == "demo"
+
+
+def test_notebook_config_takes_a_params_file(write_params, ci_params):
+    cfg = notebook_config("00-data-overview", str(write_params(ci_params)))
+    assert cfg.nb.top_n == 5 and cfg.run.run_name == ci_params["run_name"]
+
+
+def test_notebook_config_rejects_a_params_value_that_is_not_a_mapping():
+    with pytest.raises(ParamsError, match="'params' must be a mapping"):
+        notebook_config("00-data-overview", [1, 2])
 
 
 def test_notebook_config_rejects_bad_values():

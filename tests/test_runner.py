@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-import workbench.params as wparams
+import workbench.params.run as wparams
 import workbench.runner as runner
 from conftest import REPO, write_raising_notebooks
 from workbench.cli import main
@@ -63,6 +63,41 @@ def test_run_folder_contents(two_runs):
         assert "synthetic demo data" in pub
     assert not [p for p in (out / "ci").iterdir() if p.name.startswith(".")], "no temporary folder is left"
     assert (out / "ci" / "latest").resolve() == two_runs[2].folder.resolve()
+
+
+def test_every_bayesian_fit_is_saved_and_reopens(two_runs):
+    """Goal tracking and the backtest (pooled NegBin), the hotspot and VVU designs (CITS, synthetic control) leave
+    their posteriors in the run folder, with the params and input hashes of the run, linked from its index."""
+    from workbench.fits import fit_info, list_fits, open_fit
+
+    _, first, _ = two_runs
+    saved = list_fits(first.folder)
+    manifest = json.loads((first.folder / "run.json").read_text())
+    assert manifest["fits"] == saved
+    for name in ("10-goal-tracking/pooled-forecaster", "90-backtest/pooled-forecaster",
+                 "20-hotspot-policing/fit-with-the-evidence-prior", "30-vvu-return/synthetic-control",
+                 "30-vvu-return/interrupted-time-series"):
+        assert name in saved, saved
+    assert not [n for n in saved if n.startswith(("00-", "40-", "50-"))], "only Bayesian notebooks save fits"
+    tree = open_fit(first.folder, "10-goal-tracking/pooled-forecaster")
+    info = fit_info(tree)
+    entry = next(e for e in manifest["params"]["notebooks"] if e["name"] == "10-goal-tracking")
+    assert info["params"]["notebooks"] == [entry] and info["inputs"] == manifest["inputs"]
+    assert {k: v for k, v in info["params"].items() if k != "notebooks"} == {
+        k: v for k, v in manifest["params"].items() if k in info["params"] and k != "notebooks"}
+    assert tree["posterior"].sizes["draw"] == manifest["params"]["sampler"]["draws"]
+    assert "fits/30-vvu-return/synthetic-control.nc" in (first.folder / "index.html").read_text()
+
+
+def test_workbench_run_gives_the_notebook_its_params_mapping(two_runs):
+    """The runner injects one mapping: the params file's top_n reaches the notebook."""
+    _, _, second = two_runs
+    executed = nbformat.read(second.folder / f"{AGAIN}.ipynb", as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert injected.source.startswith("# Parameters\nparams = {") and '"top_n": 5' in injected.source
+    shown = "".join(o.get("data", {}).get(kind, "") for c in executed.cells for o in c.get("outputs", [])
+                    for kind in ("text/markdown", "text/html", "text/plain"))
+    assert "Top 5 areas" in shown
 
 
 def test_overview_results(two_runs):

@@ -46,25 +46,26 @@ def overview(figures: dict, panel: pd.DataFrame, label: str) -> dict[str, Any]:
     answer = (f"Crime (excluding ASB) was <b>{count(f.get('crime_latest_12m'))}</b> in {latest}, "
               f"<b>{pct(f.get('crime_change_pct'), sign=True)}</b> on {previous or 'the window before'}; ASB "
               f"{count(f.get('asb_latest_12m'))} ({pct(f.get('asb_change_pct'), sign=True)}).")
-    warnings = panel.attrs.get("warnings") or []
-    checks = [("no missing months", int(f.get("months_missing") or 0) == 0),
-              ("loading raised no warnings", not warnings)]
+    from workbench.evaluations.overview import OverviewResult
+
+    checks = _checks(OverviewResult(panel, known=f).checks())
     return dict(question="What do the data hold: coverage, totals and trends?", answer=answer, checks=checks,
                 data=data_coverage(panel, label), validated=validated_text(f))
 
 
 def goal(summaries: dict, run, figures: dict, panel: pd.DataFrame, label: str) -> dict[str, Any]:
-    """Findings of ``10-goal-tracking`` (the Bayesian model's figures, Prophet's beside)."""
-    from workbench.evaluations.goal import BAYES
-
-    s = summaries[BAYES]
+    """Findings of ``10-goal-tracking`` (the headline model's figures -- the first run, by default the Bayesian
+    model's -- and the others' beside)."""
+    main, s = next(iter(summaries.items()))
     reading = "on track" if s["p_goal_met"] >= 0.5 else "not on track"
-    others = "; ".join(f"{m}: P(goal met) {prob(o['p_goal_met'])}" for m, o in summaries.items() if m != BAYES)
+    others = "; ".join(f"{m}: P(goal met) {prob(o['p_goal_met'])}" for m, o in summaries.items() if m != main)
     answer = (f"<b>{reading.capitalize()}</b>: P(goal met) <b>{prob(s['p_goal_met'])}</b>; the FY {s['target_year']} "
               f"forecast is <b>{interval(s['forecast_target_median'], s['forecast_target_lo'], s['forecast_target_hi'], 'estimate')}</b> "
               f"against a target of {count(s['target_total'])} ({pct(100 * s['reduction'], 0)} below FY {s['baseline_year']})."
               + (f" {others}." if others else ""))
-    checks = [("sampler converged (r-hat, ESS, divergences)", bool(run.diagnostics.ok))]
+    from workbench.evaluations.goal import GoalResult
+
+    checks = _checks(GoalResult(summaries, {}, run).checks())
     measure = s["measure"][:1].lower() + s["measure"][1:]
     return dict(question=f"Are we on track for {pct(100 * s['reduction'], 0)} less {measure} by FY {s['target_year']}?",
                 answer=answer, checks=checks, data=data_coverage(panel, label), validated=validated_text(figures))
@@ -107,14 +108,16 @@ def scorecard(items: list, figures: dict, panel: pd.DataFrame, label: str) -> di
     answer = (f"Of {len(items):,} indicators: {by}. Harm in the 12 months to {f.get('latest_12m_end')} was "
               f"<b>{number(f.get('harm_total_latest_12m'), 0)} {f.get('harm_unit')}</b>, "
               f"<b>{pct(harm_change, sign=True)}</b> on {against}.")
-    checks = [("harm weights verified", bool(f.get("harm_weights_verified"))),
-              ("every indicator's limits from enough points", not any(it.reading.provisional for it in items))]
+    from workbench.evaluations.scorecard import ScorecardResult
+
+    checks = _checks(ScorecardResult(items, None, None, None, known=f).checks())
     return dict(question="How is every plan indicator doing, and where is harm?", answer=answer, checks=checks,
                 data=data_coverage(panel, label), validated=validated_text(f))
 
 
-def backtest(result, word: str, panel: pd.DataFrame, label: str, tolerance: float = 0.05) -> dict[str, Any]:
-    """Findings of ``90-backtest``: the longest horizon's scores; coverage within ``tolerance`` of nominal is a pass."""
+def backtest(result, word: str, panel: pd.DataFrame, label: str, tolerance: float | None = None) -> dict[str, Any]:
+    """Findings of ``90-backtest``: the longest horizon's scores; coverage within ``tolerance`` of nominal is a pass
+    (:meth:`BacktestResult.checks`)."""
     h = int(result.scores["horizon"].max())
     t = result.table().xs(h, level="horizon")
     best = t["MASE"].idxmin()
@@ -122,9 +125,7 @@ def backtest(result, word: str, panel: pd.DataFrame, label: str, tolerance: floa
     answer = (f"Over the first {h} {word}, the most accurate model was <b>{best}</b> (MASE: {parts}); its 80% and 95% "
               f"intervals held {pct(t.loc[best, '80% coverage'], 0, scale=100)} and "
               f"{pct(t.loc[best, '95% coverage'], 0, scale=100)} of outcomes.")
-    checks = [(f"{m}: 80% and 95% coverage within {100 * tolerance:.0f} points of nominal",
-               abs(r["80% coverage"] - 0.80) <= tolerance and abs(r["95% coverage"] - 0.95) <= tolerance)
-              for m, r in t.iterrows()]
+    checks = _checks(result.checks() if tolerance is None else result.checks(tolerance))
     return dict(question="Would the forecasts have been right?", answer=answer, checks=checks,
                 data=data_coverage(panel, label), validated=validated_text(result.figures()))
 
@@ -140,9 +141,9 @@ def claims(figures: dict, sources_label: str, label: str) -> dict[str, Any]:
               f"{REPRODUCED}, {v.get(CLOSE, 0):,} {CLOSE}, {v.get(NOT_REPRODUCED, 0):,} {NOT_REPRODUCED}; "
               f"<b>{int(figures.get('stand_out') or 0):,}</b> of the changes stand out from the series' normal "
               f"year-to-year variation.")
-    checks = [("every claim read on a source (or named as not testable)", n > 0)]
-    if "demo_right" in figures:
-        checks.append(("demo claims: every verdict matches its known truth", bool(figures["demo_right"])))
+    from workbench.evaluations.claims import ClaimsResult
+
+    checks = _checks(ClaimsResult(None, known=figures).checks())
     return dict(question="Are the published claims of change supported by the data, allowing for normal variation?",
                 answer=answer, checks=checks, data=f"{label}: {sources_label}",
                 validated="not applicable (no fitted model: the yardstick is each series' own year-to-year spread)")

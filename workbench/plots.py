@@ -14,6 +14,7 @@ import matplotlib.ticker as mticker
 import pandas as pd
 
 from workbench.report import title
+from workbench.yardstick import HI_Q, LO_Q
 
 PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#843c0c")
 
@@ -223,7 +224,7 @@ def observed_vs_counterfactual(months: pd.DatetimeIndex, observed: "np.ndarray",
     ax.plot(_gapped(obs) if monthly else obs, color="#222222", marker="o", markersize=2.5, linewidth=1.0,
             label="recorded")
     for arr, colour, name in ((fitted, PALETTE[0], names[0]), (counterfactual, PALETTE[1], names[1])):
-        q = np.quantile(arr, [0.05, 0.5, 0.95], axis=0)
+        q = np.quantile(arr, [LO_Q, 0.5, HI_Q], axis=0)
         after = months >= start if name != names[0] else np.ones(len(months), bool)
         ax.fill_between(months[after], q[0][after], q[2][after], color=colour, alpha=0.18, linewidth=0)
         ax.plot(months[after], q[1][after], color=colour, linewidth=1.5, label=f"{name}: median and 90% band")

@@ -2,12 +2,20 @@
 
 A figure that is not known is left empty in its table; asking for it raises
 an error naming the table, the row and what to do -- it is never taken as zero.
+
+The tables: ``harm_weights.csv`` (harm weights by scheme and category), ``unit_costs.csv`` and
+``unit_cost_map.csv`` (Home Office unit costs of crime), ``priors.csv`` (the literature priors of the effect
+models), ``vru_forces.csv`` (forces with Violence Reduction Unit funding: not donors), ``vvu_costs.csv`` (the VVU
+spend assumed by tier and financial year) and ``vvu_assumptions.csv`` (discount rate, attribution, price uplift and
+the claimed ratio of the VVU cost-benefit).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +24,10 @@ from workbench.errors import DataError
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "params" / "reference"
 HARM_WEIGHTS = REFERENCE_DIR / "harm_weights.csv"
+PRIORS = REFERENCE_DIR / "priors.csv"
+VRU_FORCES = REFERENCE_DIR / "vru_forces.csv"
+VVU_COSTS = REFERENCE_DIR / "vvu_costs.csv"
+VVU_ASSUMPTIONS = REFERENCE_DIR / "vvu_assumptions.csv"
 REQUIRED = ("source", "verified")
 
 
@@ -90,3 +102,102 @@ def harm_weights(scheme: str = "cchi", path: str | Path | None = None) -> HarmWe
             raise DataError(f"{path} line {i + 2}, column weight: {v} is negative.")
         weights[r["category"]] = v
     return HarmWeights(scheme, weights, dict(zip(rows["category"], rows["verified"])), rows["unit"].iloc[0], path)
+
+
+# ----------------------------------------------------------------------------- priors, VRU forces, VVU costs
+
+
+@functools.lru_cache(maxsize=32)
+def _cached(path: str, stamp: tuple[int, int], required: tuple[str, ...], key: str | None) -> pd.DataFrame:
+    t = read_table(path, required)
+    empty = [(i, c) for c in required for i, v in enumerate(t[c]) if v.strip() == ""]
+    if empty:
+        i, c = empty[0]
+        raise DataError(f"{path} line {i + 2}, column {c}: empty. Fix: fill it in with its source, or remove the row.")
+    if key is not None and t[key].duplicated().any():
+        i = int(np.argmax(t[key].duplicated().to_numpy()))
+        raise DataError(f"{path} line {i + 2}: '{t[key].iloc[i]}' is listed twice. Fix: keep one row.")
+    return t
+
+
+def _rows(path: str | Path, required: tuple[str, ...], key: str | None = None) -> pd.DataFrame:
+    """A reference table whose ``required`` columns are all filled in (read again only when the file changes)."""
+    path = Path(path)
+    stat = path.stat() if path.is_file() else None
+    return _cached(str(path), (stat.st_mtime_ns, stat.st_size) if stat else (0, 0), required, key).copy()
+
+
+def _number(path: str | Path, t: pd.DataFrame, i: int, column: str) -> float:
+    try:
+        return float(t[column].iloc[i])
+    except ValueError:
+        raise DataError(f"{path} line {i + 2}, column {column}: '{t[column].iloc[i]}' is not a number.") from None
+
+
+def _row(path: str | Path, t: pd.DataFrame, key: str, name: str) -> int:
+    hits = np.flatnonzero((t[key] == name).to_numpy())
+    if not len(hits):
+        raise DataError(f"{path}: no row with {key} '{name}' (rows: {', '.join(t[key])}). Fix: add it with its "
+                        "source and verified flag, or restore the file from the repository.")
+    return int(hits[0])
+
+
+def _source(t: pd.DataFrame) -> str:
+    return "; ".join(dict.fromkeys(t["source"]))
+
+
+def prior(name: str, path: str | Path | None = None) -> dict[str, Any]:
+    """A literature prior of ``priors.csv``: ``{"mean", "sd", "source", "verified"}`` of a log rate ratio.
+
+    Raises
+    ------
+    DataError
+        If the table is missing, the row is absent, or its mean or sd is empty or not a number.
+    """
+    path = path or PRIORS
+    t = _rows(path, ("name", "mean", "sd"), key="name")
+    i = _row(path, t, "name", name)
+    sd = _number(path, t, i, "sd")
+    if sd <= 0:
+        raise DataError(f"{path} line {i + 2}, column sd: {sd} must be positive.")
+    return {"mean": _number(path, t, i, "mean"), "sd": sd, "source": t["source"].iloc[i],
+            "verified": bool(t["verified"].iloc[i])}
+
+
+def vru_forces(path: str | Path | None = None) -> dict[str, Any]:
+    """The forces with VRU funding (``vru_forces.csv``): ``{"forces", "source", "verified"}``, verified only if every
+    row is."""
+    path = path or VRU_FORCES
+    t = _rows(path, ("force",), key="force")
+    if t.empty:
+        raise DataError(f"{path}: no forces listed. Fix: restore the file, or give notebook parameter exclude.")
+    return {"forces": list(t["force"]), "source": _source(t), "verified": bool(t["verified"].all())}
+
+
+def vvu_costs(path: str | Path | None = None) -> dict[str, Any]:
+    """The VVU spend assumed (``vvu_costs.csv``): ``{"spend": {tier: {financial year: GBP}}, "extra_policing": {},
+    "source", "verified"}``."""
+    path = path or VVU_COSTS
+    t = _rows(path, ("tier", "financial_year", "gbp"))
+    if t.empty:
+        raise DataError(f"{path}: no spend rows. Fix: restore the file, or give notebook parameter costs.")
+    spend: dict[str, dict[int, float]] = {}
+    for i in range(len(t)):
+        year = _number(path, t, i, "financial_year")
+        if year != int(year):
+            raise DataError(f"{path} line {i + 2}, column financial_year: '{t['financial_year'].iloc[i]}' is not a year "
+                            "(2021 = 2021/22).")
+        tier = spend.setdefault(t["tier"].iloc[i], {})
+        if int(year) in tier:
+            raise DataError(f"{path} line {i + 2}: {t['tier'].iloc[i]} {int(year)} is listed twice. Fix: keep one row.")
+        tier[int(year)] = _number(path, t, i, "gbp")
+    return {"spend": spend, "extra_policing": {}, "source": _source(t), "verified": bool(t["verified"].all())}
+
+
+def vvu_assumption(name: str, path: str | Path | None = None) -> dict[str, Any]:
+    """A figure of the VVU cost-benefit (``vvu_assumptions.csv``): ``{"value", "source", "verified"}``."""
+    path = path or VVU_ASSUMPTIONS
+    t = _rows(path, ("name", "value"), key="name")
+    i = _row(path, t, "name", name)
+    return {"value": _number(path, t, i, "value"), "source": t["source"].iloc[i], "verified": bool(t["verified"].iloc[i])}
+

@@ -654,10 +654,22 @@ def render_index(cur: RunRecord, comparison: Comparison | None) -> str:
             f'<table style="margin-bottom:18px"><thead><tr><th>Notebook</th><th>Status</th><th>Headline</th></tr>'
             f"</thead><tbody>{summary}</tbody></table>"
             f'<div class="box"><h2 style="margin-top:0">This run</h2>{_facts(m)}'
-            f'<p class="links"><a href="run.json">Full manifest (run.json)</a></p></div>'
+            f'<p class="links"><a href="run.json">Full manifest (run.json)</a></p>{_fits_html(cur.folder)}</div>'
             f"{_comparison_html(comparison, cur.folder)}"
             f'<h2>Notebooks</h2>{"".join(_notebook_card(cur.folder, nb, cur.headlines(nb["name"])) for nb in nbs)}')
     return _page(f"{title} – {_when(m.get('started_utc'))}", body)
+
+
+def _fits_html(folder: Path) -> str:
+    """Links to the run's saved fits (:mod:`workbench.fits`), or nothing when it saved none."""
+    from workbench.fits import FITS_DIR, list_fits
+
+    names = list_fits(folder)
+    if not names:
+        return ""
+    links = " · ".join(f'<a href="{FITS_DIR}/{_e(n)}.nc">{_e(n)}</a>' for n in names)
+    return (f'<p class="links">Saved fits (netCDF; reopen one in JupyterLab with '
+            f'<code>workbench.fits.open_fit(run folder, name)</code>): {links}</p>')
 
 
 def _first_figure(figures: list[Figure]) -> str:

@@ -14,6 +14,7 @@ What a run folder holds, per notebook ``NAME``:
 * ``NAME.html`` -- the analyst's report (code and outputs);
 * ``NAME.publication.html`` -- the same without code cells;
 * ``results/NAME.json`` -- the headline figures the notebook wrote;
+* ``fits/NAME/FIT.nc`` -- every Bayesian fit it drew, as netCDF (:mod:`workbench.fits`);
 
 ``index.html``, the page that ties them together with the previous run (:mod:`workbench.run_index`),
 and ``run.json``: params as resolved, sha256 of every input file, package
@@ -149,8 +150,9 @@ def publication_copy(nb):
 
 
 def notebook_parameters(params: RunParams, name: str, results_dir: str | None) -> dict[str, Any]:
-    """What Papermill injects into notebook ``name``: the shared sections, its own parameters and ``results_dir``."""
-    return {**params.shared(), **params.notebook(name).parameters, "results_dir": results_dir}
+    """What Papermill injects into notebook ``name``: ``params``, one mapping of the shared sections and its own
+    parameters (resolved, defaults filled in), and ``results_dir`` (:func:`workbench.params.notebook_config`)."""
+    return {"params": {**params.shared(), **params.notebook(name).parameters}, "results_dir": results_dir}
 
 
 KERNEL_START_ATTEMPTS = 3
@@ -490,6 +492,8 @@ def _say(nb: NotebookRun, log: TextIO) -> None:
 def _finish(m: _Member, results: list[NotebookRun], params_path: Path, started: datetime, only: str | None,
             t0: float) -> RunResult:
     """Write a member's manifest and make its folder visible."""
+    from workbench.fits import list_fits
+
     status = "ok" if all(r.status == "ok" for r in results) else "failed"
     finished = datetime.now(timezone.utc)
     manifest = {
@@ -515,6 +519,7 @@ def _finish(m: _Member, results: list[NotebookRun], params_path: Path, started: 
             for r in results
         ],
         "results": {r.name: r.files["results"] for r in results if "results" in r.files},
+        "fits": list_fits(m.tmp),  # fits/<name>.nc: every Bayesian fit, reopened by workbench.fits.open_fit
     }
     (m.tmp / "run.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     _write_index(m)

@@ -30,35 +30,26 @@ is on show.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from workbench.data.panel import format_periods
 from workbench.errors import ParamDataError
-from workbench.models import BAYES, ETS, PROPHET, model_key
+from workbench.evaluations.result import Result, Summary
+from workbench.models import BAYES, ETS, PROPHET, model_key  # noqa: F401  (the models' display names)
+from workbench.models import forecasters
+from workbench.models.naive import NAIVE, seasonal_naive  # noqa: F401
+from workbench.models.negbin import UNWIDENED  # noqa: F401  (scored beside the widened fit when spread_growth > 0)
 from workbench.models.series import SeriesSet
+from workbench.yardstick import HI_Q, LO_Q
 
-NAIVE = "Seasonal naive"
-UNWIDENED = f"{BAYES} unwidened"  # the same fit with the model's own spread, scored beside it when spread_growth > 0
+#: The models a params file that names none backtests (less those its ``prophet`` / ``ets`` flags turn off).
+DEFAULT_MODELS = ("negbin", "ets", "prophet", "seasonal_naive")
 LEFT_OUT_COLUMNS = ["origin", "area", "category"]
 MISS_COUNTS = ["inside80", "inside95", "above95", "below95", "points"]
-
-
-def seasonal_naive(train: SeriesSet, horizon: int, samples: int, seed: int) -> np.ndarray:
-    """Draws (samples, S, horizon): last year's value plus Normal noise with the seasonal differences' spread."""
-    m = train.per_year
-    y = train.y
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(53,)))
-    diffs = y[:, m:] - y[:, :-m]
-    sd = np.nanstd(diffs, axis=1)
-    out = np.empty((samples, y.shape[0], horizon))
-    for h in range(horizon):
-        k = h // m + 1
-        point = y[:, y.shape[1] - m + (h % m)]
-        out[:, :, h] = point[None, :] + rng.normal(0, 1, (samples, y.shape[0])) * (sd * np.sqrt(k))[None, :]
-    return np.maximum(out, 0.0)
+COVERAGE_TOLERANCE = 0.05  # a backtest's coverage within this of nominal passes
 
 
 def mase_scale(train: SeriesSet) -> np.ndarray:
@@ -81,7 +72,7 @@ def crps(draws: np.ndarray, actual: np.ndarray) -> np.ndarray:
 def interval_bounds(draws: np.ndarray) -> np.ndarray:
     """The 80%, 95% and 90% central intervals of sample forecasts: (6, ...) = 10%, 90%, 2.5%, 97.5%, 5% and 95%
     quantiles."""
-    return np.quantile(draws, [0.1, 0.9, 0.025, 0.975, 0.05, 0.95], axis=0)
+    return np.quantile(draws, [0.1, 0.9, 0.025, 0.975, LO_Q, HI_Q], axis=0)
 
 
 def score(draws: np.ndarray, actual: np.ndarray, scale: np.ndarray, horizons: list[int]) -> list[dict]:
@@ -146,12 +137,12 @@ def miss_parts(draws: np.ndarray, actual: np.ndarray, keys: pd.DataFrame, window
     names = ["shared by all (mean)", "per category (variance)", "per area (variance)", "rest (variance)",
              "all (mean square)"]
     return pd.DataFrame({"part": names, "outcome": parts((q - med) / sd), "model median": np.median(sims, axis=0),
-                         "model 5%": np.quantile(sims, 0.05, axis=0), "model 95%": np.quantile(sims, 0.95, axis=0)}
+                         "model 5%": np.quantile(sims, LO_Q, axis=0), "model 95%": np.quantile(sims, HI_Q, axis=0)}
                         ).set_index("part")
 
 
 @dataclass
-class BacktestResult:
+class BacktestResult(Result):
     scores: pd.DataFrame  # one row per model x origin x horizon
     seconds: pd.DataFrame  # one row per model x origin
     # Series not forecast at an origin (no recorded crime in the year before it): origin, area, category.
@@ -159,6 +150,7 @@ class BacktestResult:
     # Outcome counts by model, origin and category over the longest horizon: columns model, origin, category and
     # MISS_COUNTS.
     missed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["model", "origin", "category", *MISS_COUNTS]))
+    word: str = "periods"  # what a period of the data is called ("months", "quarters")
 
     def table(self) -> pd.DataFrame:
         """Scores pooled over origins, one row per model and horizon."""
@@ -209,6 +201,19 @@ class BacktestResult:
                 for m, g in self.by_category().groupby(level="model")
             }
         return out
+
+    def checks(self, tolerance: float = COVERAGE_TOLERANCE) -> pd.DataFrame:
+        """Per model over the longest horizon: are the 80% and 95% intervals' coverage within ``tolerance`` of nominal?"""
+        t = self.table().xs(int(self.scores["horizon"].max()), level="horizon")
+        return pd.DataFrame([{
+            "check": f"{m}: 80% and 95% coverage within {100 * tolerance:.0f} points of nominal",
+            "value": f"{r['80% coverage']:.0%} and {r['95% coverage']:.0%}",
+            "passed": bool(abs(r["80% coverage"] - 0.80) <= tolerance and abs(r["95% coverage"] - 0.95) <= tolerance),
+        } for m, r in t.iterrows()])
+
+    def summary(self, label: str) -> Summary:
+        """The scores by horizon and model, and the paragraph of :meth:`summary_text`."""
+        return Summary(self.table(), self.summary_text(self.word, label))
 
     def summary_text(self, word: str, label: str) -> str:
         """One paragraph on the longest horizon: the most accurate model and each model's coverage."""
@@ -262,22 +267,33 @@ def check(p, run, panel: pd.DataFrame) -> None:
 
     data = layout(panel, ("area", "category") if p.series_by == "area_category" else ("category",))
     check_origins(data, p.origins, p.horizons)
-    negbin.check_config(negbin.ModelConfig.from_params(p.model), data.keys)
+    if "negbin" in model_keys(p):
+        negbin.check_config(negbin.ModelConfig.from_params(p.model), data.keys)
+
+
+def model_keys(p) -> list[str]:
+    """The forecaster keys a backtest notebook runs: ``p.models``, or the default set less those flags turn off."""
+    return list(p.models) if p.models is not None else forecasters.keys_from_flags(DEFAULT_MODELS, p.prophet, p.ets)
 
 
 def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, sampler, seed: int,
         prophet: bool = True, prophet_samples: int = 1000, say=print, ets: bool = True, ets_samples: int = 1000,
-        bayes: bool = True) -> BacktestResult:
-    """Rolling-origin backtest of every model on ``data`` (``bayes=False`` leaves the pooled model out: a quick
-    look at the per-series models alone)."""
-    from workbench.models import ets as ets_model
-    from workbench.models import negbin, prophet_model
+        bayes: bool = True, models: list[str] | None = None) -> BacktestResult:
+    """Rolling-origin backtest of every model on ``data``.
 
+    ``models`` are forecaster keys (:func:`workbench.models.forecasters.registry`); without them, the default set
+    less those the ``prophet``, ``ets`` and ``bayes`` flags turn off (``bayes=False``: the per-series models alone).
+    """
     H = max(horizons)
     rows, times, left_out, missed = [], [], [], []
     starts = check_origins(data, origins, horizons)  # every origin before fitting anything
-    cfg = negbin.ModelConfig.from_params(model_params)
-    negbin.check_config(cfg, data.keys)
+    keys = list(models) if models is not None else forecasters.keys_from_flags(DEFAULT_MODELS, prophet, ets, bayes)
+    made = forecasters.settings(model_params, prophet_samples, ets_samples)
+    if "negbin" in keys:
+        from workbench.models import negbin
+
+        negbin.check_config(made["negbin"]["config"], data.keys)
+    chosen = [forecasters.build(k, **made.get(k, {})) for k in keys]
     for origin, i in starts.items():
         train = data.truncate(data.periods[i - 1])
         actual = data.y[:, i:i + H]
@@ -292,35 +308,21 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         end = data.periods[i + H - 1]
         say(f"Origin {origin}: {len(train.keys)} series, {len(train.periods)} periods of history, {H} ahead")
         forecasts = {}
-        if bayes:
+        for model in chosen:
             t0 = time.perf_counter()
-            fitted = negbin.fit(train, cfg, sampler, seed)
-            forecasts[BAYES] = fitted.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
-            times.append({"model": BAYES, "origin": origin, "seconds": time.perf_counter() - t0})
-            if cfg.spread_growth > 0:
-                own = replace(fitted, config=replace(fitted.config, spread_growth=0.0))
-                forecasts[UNWIDENED] = own.forecast(end, seed, max_draws=model_params.forecast_draws)[1]
-        if ets:
-            fc = ets_model.forecast(train, end, seed, ets_samples)
-            forecasts[ETS] = fc.draws
-            times.append({"model": ETS, "origin": origin, "seconds": fc.seconds})
-            note = fc.fallback_text(train.keys)
-            if note:
+            fitted = model.fit(train, sampler, seed)
+            forecasts[model.name] = fitted.forecast(end).values
+            times.append({"model": model.name, "origin": origin, "seconds": time.perf_counter() - t0})
+            forecasts.update({name: fc.values for name, fc in fitted.companions(end).items()})
+            if note := fitted.notes:
                 say(f"Origin {origin}: {note}")
-        if prophet:
-            _, draws, secs = prophet_model.forecast(train, end, seed, prophet_samples, cfg.shocks)
-            forecasts[PROPHET] = draws
-            times.append({"model": PROPHET, "origin": origin, "seconds": secs})
-        t0 = time.perf_counter()
-        forecasts[NAIVE] = seasonal_naive(train, H, 1000, seed)
-        times.append({"model": NAIVE, "origin": origin, "seconds": time.perf_counter() - t0})
         for name, draws in forecasts.items():
             for r in score(draws, actual, scale, horizons):
                 rows.append({"model": name, "origin": origin, "series": len(train.keys), **r})
             missed.append(misses(draws, actual, train.keys["category"], H).assign(model=name, origin=origin))
     return BacktestResult(pd.DataFrame(rows), pd.DataFrame(times),
                           pd.concat(left_out, ignore_index=True) if left_out else pd.DataFrame(columns=LEFT_OUT_COLUMNS),
-                          pd.concat(missed, ignore_index=True))
+                          pd.concat(missed, ignore_index=True), "months" if data.step == 1 else "quarters")
 
 
 def active_series(train: SeriesSet) -> tuple[np.ndarray, np.ndarray]:

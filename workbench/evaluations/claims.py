@@ -46,7 +46,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from workbench.dates import fy_label
 from workbench.errors import ClaimsError
+from workbench.evaluations.result import Result, Summary
 
 REPRODUCED, CLOSE, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "close", "not reproduced", "not testable with these data"
 VERDICTS = (REPRODUCED, CLOSE, NOT_REPRODUCED, NOT_TESTABLE)
@@ -172,8 +174,8 @@ def parse_period(text: str) -> Period:
     if m := _FY.match(t):
         y = int(m.group(1))
         if (y + 1) % 100 != int(m.group(2)):
-            raise ValueError(f"'{t}': a financial year runs into the next year, e.g. FY {y}/{(y + 1) % 100:02d}")
-        return Period(f"FY {y}/{(y + 1) % 100:02d}", "financial", pd.Timestamp(y, 4, 1), pd.Timestamp(y + 1, 3, 1))
+            raise ValueError(f"'{t}': a financial year runs into the next year, e.g. FY {fy_label(y)}")
+        return Period(f"FY {fy_label(y)}", "financial", pd.Timestamp(y, 4, 1), pd.Timestamp(y + 1, 3, 1))
     if m := _ROLL.match(t):
         end = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
         return Period(f"12 months to {end:%Y-%m}", "rolling", end - pd.DateOffset(months=11), end)
@@ -821,3 +823,31 @@ def sources_label(sources: dict[str, Source], data_label: str) -> str:
     if "demo" in sources:
         return data_label
     return ", ".join(SHORT_NAMES[k] for k in sources)
+
+
+@dataclass
+class ClaimsResult(Result):
+    """The claims checked: every reading of every claim (:func:`readings`)."""
+
+    readings: pd.DataFrame
+    known: dict | None = None  # the figures, when already computed (with ``demo_right`` on demo claims)
+
+    def figures(self) -> dict:
+        return self.known if self.known is not None else figures(self.readings)
+
+    def checks(self) -> pd.DataFrame:
+        f = self.figures()
+        rows = [{"check": "every claim read on a source (or named as not testable)", "passed": int(f.get("n_claims") or 0) > 0}]
+        if "demo_right" in f:
+            rows.append({"check": "demo claims: every verdict matches its known truth", "passed": bool(f["demo_right"])})
+        return pd.DataFrame(rows)
+
+    def summary(self, label: str) -> Summary:
+        """Each claim's headline reading, and a paragraph of the verdicts."""
+        f = self.figures()
+        v, n = f["verdicts"], f["n_claims"]
+        text = (f"Of {n:,} claims, {n - v.get(NOT_TESTABLE, 0):,} can be tested with these data: "
+                f"{v.get(REPRODUCED, 0):,} {REPRODUCED}, {v.get(CLOSE, 0):,} {CLOSE}, {v.get(NOT_REPRODUCED, 0):,} "
+                f"{NOT_REPRODUCED}; {f['stand_out']:,} of the changes stand out from the series' normal year-to-year "
+                f"variation. ({label})")
+        return Summary(headline(self.readings), text)

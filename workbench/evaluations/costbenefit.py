@@ -23,8 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.dates import fy_label
 from workbench.errors import DataError
 from workbench.reference import REFERENCE_DIR, read_table
+from workbench.yardstick import interval
 
 UNIT_COSTS = REFERENCE_DIR / "unit_costs.csv"
 UNIT_COST_MAP = REFERENCE_DIR / "unit_cost_map.csv"
@@ -170,7 +172,7 @@ class Costs:
         rows = {**self.spend, **({"extra policing": self.extra} if self.extra else {})}
         t = pd.DataFrame.from_dict({k: {int(y): float(v) for y, v in r.items()} for k, r in rows.items()}, orient="index")
         t = t.reindex(columns=sorted(t.columns)).fillna(0.0)
-        t.columns = [f"{y}/{(y + 1) % 100:02d}" for y in t.columns]
+        t.columns = [fy_label(y) for y in t.columns]
         t["total"] = t.sum(axis=1)
         return t
 
@@ -216,7 +218,7 @@ def split_by_category(averted_by_year: np.ndarray, observed: np.ndarray) -> np.n
 
 def ratio_summary(bcr: np.ndarray) -> dict[str, float]:
     """Median, 90% interval and P(ratio >= 1) and P(ratio >= 3.5) of benefit-cost ratio draws."""
-    lo, med, hi = np.quantile(bcr, [0.05, 0.5, 0.95])
+    lo, med, hi = interval(bcr)
     return {"bcr_median": float(med), "bcr_lo": float(lo), "bcr_hi": float(hi),
             "p_bcr_ge_1": float(np.mean(bcr >= 1.0)), "p_bcr_ge_3_5": float(np.mean(bcr >= 3.5))}
 

@@ -28,20 +28,13 @@ import numpy as np
 import pandas as pd
 
 from workbench.data.panel import format_periods
+from workbench.dates import fy_label, fy_periods  # noqa: F401  (G.fy_label in the notebook)
 from workbench.errors import DataError, ParamDataError
-from workbench.models import BAYES, ETS, PROPHET, model_key
+from workbench.evaluations.result import Result, Summary
+from workbench.models import BAYES, ETS, PROPHET, model_key  # noqa: F401  (the models' display names)
 from workbench.models.series import SeriesSet
+from workbench.yardstick import HI_Q, INTERVAL, LO_Q, interval, likelihood_words
 
-INTERVAL = 0.90  # the central interval reported as *_lo / *_hi
-
-
-def fy_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def fy_periods(year: int, step: int) -> pd.DatetimeIndex:
-    """First month of each period of financial year ``year`` (April ``year`` to March ``year+1``)."""
-    return pd.date_range(f"{year}-04-01", f"{year + 1}-03-01", freq=f"{step}MS")
 
 
 @dataclass(frozen=True)
@@ -158,7 +151,8 @@ def check_series(goal: Goal, p, data) -> None:
     rows = select(data, p.categories, exclude=[p.asb_category] if p.asb_category else None)
     if p.measure == "harm":
         harm_rows(data, rows, p.harm_scheme, p.harm_unweighted)
-    negbin.check_config(negbin.ModelConfig.from_params(p.model), data.keys)
+    if "negbin" in model_keys(p):
+        negbin.check_config(negbin.ModelConfig.from_params(p.model), data.keys)
 
 
 def series_by(p) -> tuple[str, ...]:
@@ -241,8 +235,7 @@ class Tracked:
 
     def summary(self) -> dict:
         target_draws = self.year_totals(self.goal.target_year)
-        q = (1 - INTERVAL) / 2
-        lo, med, hi = np.quantile(target_draws, [q, 0.5, 1 - q])
+        lo, med, hi = interval(target_draws)
         latest, latest_end = self.latest_12m()
         target_end = pd.Timestamp(f"{self.goal.target_year + 1}-03-01")
         years_left = (target_end.year - latest_end.year) + (target_end.month - latest_end.month) / 12
@@ -306,7 +299,7 @@ class Tracked:
         roll[:, per_year - 1:] = csum[:, per_year - 1:] - np.concatenate([np.zeros((D, 1)), csum[:, :-per_year]], axis=1)
         qs = np.full((5, roll.shape[1]), np.nan)
         ok = np.isfinite(roll).all(axis=0)
-        qs[:, ok] = np.quantile(roll[:, ok], [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        qs[:, ok] = np.quantile(roll[:, ok], [LO_Q, 0.25, 0.5, 0.75, HI_Q], axis=0)
         ends = periods + pd.DateOffset(months=self.data.step - 1)
         frame = pd.DataFrame(qs.T, index=ends, columns=["q05", "q25", "q50", "q75", "q95"])
         frame["forecast"] = periods.isin(self.future)
@@ -341,19 +334,14 @@ def harm_rows(data: SeriesSet, rows: np.ndarray, scheme: str, unweighted: list[s
 def plain_summary(s: dict, label: str) -> str:
     """One paragraph a board paper can quote."""
     unit = f" {s['unit']}" if s.get("unit") else ""
-    verdict = (
-        "likely to be met" if s["p_goal_met"] >= 0.8 else
-        "possible but not likely" if s["p_goal_met"] >= 0.2 else
-        "unlikely to be met"
-    )
     change = s["forecast_annual_change"]
     direction = f"a fall of {-change:.1%}" if change < 0 else f"a rise of {change:.1%}"
     return (
         f"{s['measure']} ({s['model']}): the goal is {s['reduction']:.0%} below the {s['baseline_total']:,.0f}{unit} "
         f"recorded in FY {s['baseline_year']}, i.e. at most {s['target_total']:,.0f}{unit} in FY {s['target_year']}. "
         f"The forecast for FY {s['target_year']} is {s['forecast_target_median']:,.0f} "
-        f"({s['interval']:.0%} interval {s['forecast_target_lo']:,.0f} to {s['forecast_target_hi']:,.0f}), so the goal is "
-        f"{verdict} (probability {s['p_goal_met']:.0%}). From the latest 12 months ({s['latest_12m_total']:,.0f} to "
+        f"({s['interval']:.0%} interval {s['forecast_target_lo']:,.0f} to {s['forecast_target_hi']:,.0f}), so meeting "
+        f"the goal is {likelihood_words(s['p_goal_met'])} (probability {s['p_goal_met']:.0%}). From the latest 12 months ({s['latest_12m_total']:,.0f} to "
         f"{s['latest_12m_end']}) meeting it needs a fall of {s['required_annual_reduction_now']:.1%} a year; the "
         f"forecast implies {direction} a year. Expected shortfall: {s['expected_shortfall']:,.0f}. ({label})"
     )
@@ -362,23 +350,41 @@ def plain_summary(s: dict, label: str) -> str:
 # ----------------------------------------------------------------------------- running the models
 
 
+#: The models a params file that names none tracks (less those its ``prophet`` / ``ets`` flags turn off). The first
+#: model listed gives the headline figures.
+DEFAULT_MODELS = ("negbin", "prophet", "ets")
+
+
+def model_keys(params) -> list[str]:
+    """The forecaster keys a goal notebook runs: ``params.models``, or the default set less those flags turn off."""
+    from workbench.models.forecasters import keys_from_flags
+
+    models = getattr(params, "models", None)
+    return list(models) if models is not None else keys_from_flags(DEFAULT_MODELS, params.prophet, params.ets)
+
+
 @dataclass
 class GoalRun:
-    """Everything the goal notebook shows: the series, each model's forecast draws, timings and diagnostics."""
+    """Everything the goal notebook shows: the series, each model's forecast draws, timings and diagnostics.
+
+    ``forecasts`` and ``fitted`` are by model name, in the order the models ran; the first is the headline model,
+    and ``diagnostics`` are its fit's.
+    """
 
     goal: Goal
     data: SeriesSet
     future: pd.DatetimeIndex
-    forecasts: dict[str, np.ndarray]  # model name -> draws (D, S, H)
+    forecasts: dict[str, np.ndarray]  # model name -> draws (D, S, H), or a Forecast
     seconds: dict[str, float]
-    fitted: object  # negbin.Fitted
-    diagnostics: object  # negbin.Diagnostics
+    fitted: dict | None  # model name -> fitted forecaster (workbench.models.forecasters)
+    diagnostics: object  # the headline model's diagnostics: .ok, .message(), .figures()
     #: Whether the forecaster's settings are a validated preset on this kind of data (:func:`workbench.presets.validation`).
     validation: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the per-series models had to simplify, in words
 
     def tracked(self, model: str, measure: str, rows: np.ndarray) -> Tracked:
-        return track(self.goal, model, measure, self.data, self.future, self.forecasts[model], rows)
+        draws = self.forecasts[model]
+        return track(self.goal, model, measure, self.data, self.future, getattr(draws, "values", draws), rows)
 
 
 def crime_tracked(run: GoalRun, params) -> tuple[dict[str, Tracked], object | None]:
@@ -396,10 +402,10 @@ def crime_tracked(run: GoalRun, params) -> tuple[dict[str, Tracked], object | No
 
 
 def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> GoalRun:
-    """Fit the pooled model (and Prophet and ETS per series, if asked) and forecast to the end of the target year."""
+    """Fit every model of ``params.models`` (:func:`model_keys`) and forecast to the end of the target year."""
     import time
 
-    from workbench.models import ets, negbin, prophet_model
+    from workbench.models import forecasters
     from workbench.models.series import series_matrix
     from workbench.presets import validation
 
@@ -407,29 +413,21 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
     data = series_matrix(panel, series_by(params))
     check_series(goal, params, data)  # as before a run: nothing is fitted on data that cannot answer
     end = fy_periods(goal.target_year, data.step)[-1]
-    say(f"Fitting the pooled Negative Binomial model to {len(data.keys)} series x {len(data.periods)} periods ...")
-    started = time.perf_counter()
-    fitted = negbin.fit(data, negbin.ModelConfig.from_params(params.model), sampler, seed)
-    future, draws = fitted.forecast(end, seed, max_draws=params.model.forecast_draws)
-    seconds = {BAYES: time.perf_counter() - started}
-    forecasts = {BAYES: draws}
-    diag = negbin.diagnostics(fitted)
-    if params.prophet:
-        say(f"Fitting Prophet to each of the {len(data.keys)} series ...")
-        _, pdraws, secs = prophet_model.forecast(data, end, seed, params.prophet_samples, fitted.config.shocks)
-        forecasts[PROPHET] = pdraws
-        seconds[PROPHET] = secs
-    notes = []
-    if params.ets:
-        say(f"Fitting automatic exponential smoothing (ETS) to each of the {len(data.keys)} series ...")
-        fc = ets.forecast(data, end, seed, params.ets_samples)
-        forecasts[ETS] = fc.draws
-        seconds[ETS] = fc.seconds
-        if note := fc.fallback_text(data.keys):
-            notes.append(note)
+    made = forecasters.settings(params.model, params.prophet_samples, params.ets_samples)
+    forecasts, seconds, fitted = {}, {}, {}
+    for key in model_keys(params):
+        model = forecasters.build(key, **made.get(key, {}))
+        say(model.announce(data))
+        started = time.perf_counter()
+        fitted[model.name] = model.fit(data, sampler, seed)
+        forecasts[model.name] = fitted[model.name].forecast(end)
+        seconds[model.name] = time.perf_counter() - started
+    future = next(iter(forecasts.values())).periods
+    notes = [f.notes for f in fitted.values() if f.notes]
     sources = ",".join(sorted(str(x) for x in pd.unique(panel["source"]))) if "source" in panel else "unknown"
     checked = validation(params.model, params.series_by, sources)
-    return GoalRun(goal, data, future, forecasts, seconds, fitted, diag, validation=checked, notes=notes)
+    headline = next(iter(fitted.values())).diagnostics()  # the headline model's sampler diagnostics
+    return GoalRun(goal, data, future, forecasts, seconds, fitted, headline, validation=checked, notes=notes)
 
 
 # ----------------------------------------------------------------------------- reporting
@@ -449,9 +447,9 @@ def comparison(summaries: dict[str, dict]) -> pd.DataFrame:
 
 
 def results_figures(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun) -> dict:
-    """The results JSON: the Bayesian model's all-crime headline at the top, every model's figures below."""
-    main = crime[BAYES]
-    d = run.diagnostics
+    """The results JSON: the headline model's all-crime figures at the top (the first model run, by default the
+    Bayesian one), every model's figures below."""
+    main = next(iter(crime.values()))
     return {
         **{k: main[k] for k in HEADLINE_KEYS},
         "measure": main["measure"],
@@ -465,8 +463,7 @@ def results_figures(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun) 
         "asb": {model_key(m): {k: s[k] for k in HEADLINE_KEYS + ("expected_shortfall",)} for m, s in asb.items()},
         "validated": run.validation.get("validated"),
         "settings": run.validation,
-        "diagnostics": {"max_rhat": round(d.max_rhat, 3), "min_ess_bulk": round(d.min_ess_bulk), "divergences": d.divergences,
-                        "ok": d.ok},
+        "diagnostics": run.diagnostics.figures(),
         "series": len(run.data.keys),
     }
 
@@ -484,14 +481,11 @@ def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, lab
     """The plain-English summary: each model's verdict on crime and ASB, and the assumptions behind it."""
     parts = [plain_summary(s, label) for s in crime.values()]
     parts += [plain_summary(s, label) for s in asb.values()]
-    b = crime[BAYES]
-    for name in (PROPHET, ETS):
-        other = crime.get(name)
-        if other is None:
-            continue
+    first, b = next(iter(crime.items()))
+    for name, other in list(crime.items())[1:]:
         agree = abs(b["p_goal_met"] - other["p_goal_met"]) < 0.2
         parts.append(
-            f"{BAYES} and {name} {'agree' if agree else 'disagree'} on the chance of meeting the crime goal "
+            f"{first} and {name} {'agree' if agree else 'disagree'} on the chance of meeting the crime goal "
             f"({b['p_goal_met']:.0%} against {other['p_goal_met']:.0%}); their medians for the target year differ by "
             f"{abs(b['forecast_target_median'] - other['forecast_target_median']):,.0f}."
         )
@@ -503,8 +497,29 @@ def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, lab
         "no future intervention or recording change is known, the named shocks are over, and the target year is a "
         "financial year (April to March)."
     )
-    growth = run.fitted.config.spread_growth
+    growth = getattr((run.fitted or {}).get(BAYES), "spread_growth", 0.0)
     if growth > 0:
         parts[-1] += (f" The Bayesian intervals are widened beyond the model's own by {growth:.0%} of their spread for "
                       "each year ahead (model.spread_growth), for shifts the history never showed.")
     return "\n\n".join(parts)
+
+
+@dataclass
+class GoalResult(Result):
+    """The goal figures of every model (``crime`` and ``asb``: :meth:`Tracked.summary` by model) and their run."""
+
+    crime: dict[str, dict]
+    asb: dict[str, dict]
+    run: GoalRun
+
+    def figures(self) -> dict:
+        return results_figures(self.crime, self.asb, self.run)
+
+    def checks(self) -> pd.DataFrame:
+        ok = bool(self.run.diagnostics.ok)
+        return pd.DataFrame([{"check": "sampler converged (r-hat, ESS, divergences)",
+                              "value": "converged" if ok else "poor convergence", "passed": ok}])
+
+    def summary(self, label: str) -> Summary:
+        """The goal figures side by side, and the paragraph of :func:`summary_text`."""
+        return Summary(comparison(self.crime), summary_text(self.crime, self.asb, self.run, label))

@@ -40,14 +40,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench import yardstick
 from workbench.data.geography import distance_m
 from workbench.errors import DataError, ParamDataError
+from workbench.evaluations.result import Result, Summary
 from workbench.models import cits
 from workbench.models.sampling import check_sampler
+from workbench.yardstick import INTERVAL, PLACEBO_P_MAX, PRE_TREND_TOLERANCE
 
-INTERVAL = 0.90
 MIN_PRE, MIN_POST = 6, 3  # covered months the window needs before the start and from it (also for a placebo start)
-PRE_TREND_TOLERANCE = 0.05  # annual log-rate difference treated as negligible
 
 
 # ----------------------------------------------------------------------------- outcome matrix
@@ -314,7 +315,7 @@ def dosage(spec: dict[str, float] | None, out: Outcome, hot: np.ndarray) -> np.n
 
 
 def interval(x: np.ndarray) -> tuple[float, float, float]:
-    lo, med, hi = np.quantile(x, [(1 - INTERVAL) / 2, 0.5, (1 + INTERVAL) / 2])
+    lo, med, hi = yardstick.interval(x)
     return float(med), float(lo), float(hi)
 
 
@@ -352,17 +353,15 @@ class EffectSummary:
 def summarise(fit: cits.Fit) -> EffectSummary:
     d = fit.design
     hot = np.nonzero(d.treated)[0]
-    e1 = cits.expected(fit, hot, True).sum(axis=1)
-    e0 = cits.expected(fit, hot, False).sum(axis=1)
-    mu1, mu0 = e1[:, d.post].sum(axis=1), e0[:, d.post].sum(axis=1)
+    eff = cits.effect(fit, hot)  # the effect contract: the patrols' expected counts against E[y | no patrols]
     spill = ring_change = None
     if d.ring.any():
         spill = 100 * (np.exp(fit.draws("spillover")) - 1)
         r = np.nonzero(d.ring)[0]
         ring_change = (cits.expected(fit, r, True)[:, :, d.post].sum(axis=(1, 2))
                        - cits.expected(fit, r, False)[:, :, d.post].sum(axis=(1, 2)))
-    return EffectSummary(100 * (mu1 / mu0 - 1), mu0 - mu1, spill, ring_change, np.exp(fit.draws("hotspot_effect")),
-                         cits.diagnostics(fit), e1, e0)
+    return EffectSummary(eff.pct("expected"), eff.averted("expected"), spill, ring_change,
+                         np.exp(fit.draws("hotspot_effect")), cits.diagnostics(fit), eff.expected_with, eff.expected_without)
 
 
 def did_statistic(y: np.ndarray, post: np.ndarray, treated: np.ndarray, control: np.ndarray) -> float:
@@ -393,15 +392,15 @@ def placebo_in_space(design: cits.Design, n_sets: int, seed: int) -> tuple[float
 def placebo_design(design: cits.Design, tau_start: float) -> cits.Design:
     """The pre-period only, with a fake start at ``tau_start`` years (negative: before the real start)."""
     pre = ~design.post
-    return cits.Design(y=design.y[:, pre], tau=design.tau[pre] - tau_start, post=design.tau[pre] >= tau_start,
-                       treated=design.treated, ring=design.ring, dose=design.dose)
+    return cits.Design(y=design.y, tau=design.tau - tau_start, post=pre & (design.tau >= tau_start),
+                       treated=design.treated, ring=design.ring, dose=design.dose, use=pre)
 
 
 def pre_design(design: cits.Design) -> cits.Design:
     """The pre-period only (for the pre-trend check, fitted without effect terms)."""
     pre = ~design.post
-    return cits.Design(y=design.y[:, pre], tau=design.tau[pre], post=np.zeros(pre.sum(), bool),
-                       treated=design.treated, ring=design.ring, dose=design.dose)
+    return cits.Design(y=design.y, tau=design.tau, post=np.zeros(len(pre), bool),
+                       treated=design.treated, ring=design.ring, dose=design.dose, use=pre)
 
 
 def harm_split(out: Outcome, roles: Roles, cols: np.ndarray, start: pd.Timestamp) -> pd.Series:
@@ -416,7 +415,7 @@ def harm_split(out: Outcome, roles: Roles, cols: np.ndarray, start: pd.Timestamp
 
 
 @dataclass
-class HotspotResult:
+class HotspotResult(Result):
     out: Outcome
     roles: Roles
     design: cits.Design
@@ -445,7 +444,7 @@ class HotspotResult:
         return bool(self.placebo_time["contains zero"].all()) if len(self.placebo_time) else True
 
     def placebo_space_ok(self) -> bool:
-        return self.placebo_space[2] <= 0.10
+        return self.placebo_space[2] <= PLACEBO_P_MAX
 
     def sensitivity(self) -> pd.DataFrame:
         rows = {}
@@ -473,7 +472,7 @@ class HotspotResult:
 
     def per_hotspot(self) -> pd.DataFrame:
         rr = self.main.hotspot_rr
-        lo, med, hi = np.quantile(rr, [(1 - INTERVAL) / 2, 0.5, (1 + INTERVAL) / 2], axis=0)
+        lo, med, hi = yardstick.interval(rr, axis=0)
         h = self.roles.hotspots
         return pd.DataFrame({"area_code": self.out.codes[h], "area_name": self.out.names[h],
                              "effect % (median)": 100 * (med - 1), "lo %": 100 * (lo - 1), "hi %": 100 * (hi - 1),
@@ -518,6 +517,10 @@ class HotspotResult:
                                   "divergences": s.diagnostics[2]} for n, s in self.fits.items()}
         return fig
 
+    def summary(self, label: str) -> Summary:
+        """The effect under each prior, and the paragraph of :func:`summary_text`."""
+        return Summary(self.sensitivity(), summary_text(self, label))
+
 
 def placebo_starts(design: cits.Design, start: pd.Timestamp, offsets: list[int]) -> list[tuple[int, pd.Timestamp, cits.Design]]:
     """(offset, fake start, design) of each placebo in time; each needs 6 covered months before it and 3 after."""
@@ -525,9 +528,10 @@ def placebo_starts(design: cits.Design, start: pd.Timestamp, offsets: list[int])
     for j, k in enumerate(offsets):
         fake = start - pd.DateOffset(months=k)
         pdz = placebo_design(design, float((fake - start).days / 365.25))
-        if pdz.post.sum() < MIN_POST or (~pdz.post).sum() < MIN_PRE:
+        before = (~pdz.post & pdz.used).sum()
+        if pdz.post.sum() < MIN_POST or before < MIN_PRE:
             raise ParamDataError(("placebo_offsets", j), (
-                f"a fake start {k} months before {start:%Y-%m} leaves {(~pdz.post).sum()} month(s) before and "
+                f"a fake start {k} months before {start:%Y-%m} leaves {before} month(s) before and "
                 f"{pdz.post.sum()} after it in the covered pre-period; at least {MIN_PRE} and {MIN_POST} are needed. "
                 "Fix: other offsets or a longer pre_months."))
         out.append((k, fake, pdz))

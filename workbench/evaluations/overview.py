@@ -19,6 +19,7 @@ import pandas as pd
 
 from workbench.data.geography import district_of
 from workbench.data.panel import STEP_MONTHS, coverage, expected_periods, format_periods
+from workbench.evaluations.result import Result, Summary
 
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime (excl. ASB)"
@@ -263,3 +264,26 @@ def summary_text(figures: dict, label: str, missing: str = "") -> str:
     else:
         parts.append(f"Source: {label}.")
     return " ".join(parts)
+
+
+@dataclass
+class OverviewResult(Result):
+    """The data overview: the headline figures of ``panel`` over the latest ``recent_months``."""
+
+    panel: pd.DataFrame
+    recent_months: int = 12
+    missing: str = ""  # the missing periods in words, for the paragraph
+    known: dict | None = None  # the figures, when already computed
+
+    def figures(self) -> dict:
+        return self.known if self.known is not None else headline(self.panel, self.recent_months)
+
+    def checks(self) -> pd.DataFrame:
+        f = self.figures()
+        return pd.DataFrame([{"check": "no missing months", "passed": int(f.get("months_missing") or 0) == 0},
+                             {"check": "loading raised no warnings", "passed": not self.panel.attrs.get("warnings")}])
+
+    def summary(self, label: str) -> Summary:
+        """The categories' totals, and the paragraph of :func:`summary_text`."""
+        return Summary(category_totals(self.panel, self.recent_months),
+                       summary_text(self.figures(), label, self.missing))

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from workbench.data.panel import STEP_MONTHS
+from workbench.dates import fy_label, fy_periods
 from workbench.errors import DataError, ParamDataError
 from workbench.evaluations import harm as H
 from workbench.evaluations import spc
-from workbench.evaluations.goal import fy_label, fy_periods
+from workbench.evaluations.result import Result, Summary
 from workbench.evaluations.overview import ALL_CRIME, ASB, frequency
 
 @dataclass
@@ -313,3 +314,31 @@ def load_indicators(p, run) -> tuple[pd.DataFrame | None, str]:
     if choice == "demo":
         return parse(demo.indicators(run.seed), "demo indicators"), demo.DEMO_LABEL
     return read_indicators(p.indicators_path), str(p.indicators_path)
+
+
+@dataclass
+class ScorecardResult(Result):
+    """The scorecard: every indicator's SPC reading and the harm figures."""
+
+    items: list[Indicator]
+    harm: HarmSummary
+    areas: pd.DataFrame
+    concentration: pd.DataFrame
+    min_points: int = 15
+    known: dict | None = None  # the figures, when already computed
+
+    def figures(self) -> dict:
+        return self.known if self.known is not None else figures(self.items, self.harm)
+
+    def checks(self) -> pd.DataFrame:
+        return pd.DataFrame([
+            {"check": "harm weights verified", "passed": bool(self.figures().get("harm_weights_verified"))},
+            {"check": "every indicator's limits from enough points",
+             "passed": not any(it.reading.provisional for it in self.items)}])
+
+    def summary(self, label: str) -> Summary:
+        """Each indicator's status and assurance, and the paragraph of :func:`summary_text`."""
+        table = pd.DataFrame({"status": [it.reading.status for it in self.items],
+                              "assurance": [it.reading.assurance for it in self.items]},
+                             index=pd.Index([it.name for it in self.items], name="indicator"))
+        return Summary(table, summary_text(self.items, self.harm, self.areas, self.concentration, label, self.min_points))

@@ -25,10 +25,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench.dates import financial_year, fy_label, quarter_of
 from workbench.errors import DataError, ParamDataError
 from workbench.evaluations import costbenefit as CB
+from workbench.evaluations.result import Result, Summary
 from workbench.models import cits, converged, synth
 from workbench.models.sampling import check_sampler
+from workbench.yardstick import HI_Q, INTERVAL, LO_Q, PLACEBO_P_MAX, PRE_FIT_MAPE_MAX, interval
+from workbench.yardstick import likelihood_words  # noqa: F401  (vvu.likelihood_words: one yardstick for every summary)
 
 
 @dataclass
@@ -68,17 +72,6 @@ def outcome(panel: pd.DataFrame, categories: list[str]) -> ForceSeries:
     arr = cube.to_numpy(dtype=float).reshape(len(forces), len(periods), len(categories))
     names = dict(zip(sub["force"].astype(str), sub["area_name"].astype(str)))
     return ForceSeries(forces, names, periods, list(categories), arr)
-
-
-def quarter_of(month: str) -> pd.Timestamp:
-    """The first month of the quarter (Jan/Apr/Jul/Oct) containing ``month``."""
-    m = pd.Timestamp(f"{month}-01")
-    return pd.Timestamp(year=m.year, month=3 * ((m.month - 1) // 3) + 1, day=1)
-
-
-def financial_year(period: pd.Timestamp) -> int:
-    """2021 for any month of April 2021 - March 2022."""
-    return period.year if period.month >= 4 else period.year - 1
 
 
 @dataclass
@@ -161,7 +154,7 @@ def window(s: ForceSeries, p) -> Window:
 
 
 @dataclass
-class VVUResult:
+class VVUResult(Result):
     window: Window
     sc: synth.SynthFit
     cits_effect_pct: np.ndarray
@@ -186,7 +179,7 @@ class VVUResult:
         return self.sc.post_mask()
 
     def effect_row(self, draws: np.ndarray) -> dict[str, float]:
-        lo, med, hi = np.quantile(draws, [0.05, 0.5, 0.95])
+        lo, med, hi = interval(draws)
         return {"effect_pct_median": float(med), "effect_pct_lo": float(lo), "effect_pct_hi": float(hi),
                 "p_reduction": float(np.mean(draws < 0))}
 
@@ -206,9 +199,8 @@ class VVUResult:
         return CB.split_by_category(self.averted_by_year(averted_q), self.observed_by_year())
 
     def sc_averted_q(self) -> np.ndarray:
-        a = self.sc.counterfactual - self.window.y[None, :]
-        a[:, ~self.post] = 0.0
-        return a
+        """Draws (D, T) of E[y | no programme] minus the recorded count, per quarter after the start (the effect contract)."""
+        return self.sc.effect().averted_by_period()
 
     def bcr(self, averted_q: np.ndarray) -> np.ndarray:
         b = CB.benefits(self.averted_cube(averted_q), self.categories, self.benefit_years, self.costs.base_year, self.valuation)
@@ -226,8 +218,8 @@ class VVUResult:
     def weights(self, top: int = 10) -> pd.DataFrame:
         w = self.sc.weights
         t = pd.DataFrame({"force": [self.names.get(d, d) for d in self.window.donors],
-                          "weight (median)": np.median(w, axis=0), "weight (lo)": np.quantile(w, 0.05, axis=0),
-                          "weight (hi)": np.quantile(w, 0.95, axis=0)})
+                          "weight (median)": np.median(w, axis=0), "weight (lo)": np.quantile(w, LO_Q, axis=0),
+                          "weight (hi)": np.quantile(w, HI_Q, axis=0)})
         return t.sort_values("weight (median)", ascending=False).head(top).set_index("force")
 
     def designs(self) -> pd.DataFrame:
@@ -248,21 +240,22 @@ class VVUResult:
         rows = []
         fit = self.sc.pre_fit()
         rows.append({"check": "pre-period fit", "value": f"mean absolute error {fit['mape_pct']:.1f}% a quarter",
-                     "passed": fit["mape_pct"] <= 5.0,
-                     "reading": "the synthetic force tracks the treated force before the start" if fit["mape_pct"] <= 5
+                     "passed": fit["mape_pct"] <= PRE_FIT_MAPE_MAX,
+                     "reading": "the synthetic force tracks the treated force before the start" if fit["mape_pct"] <= PRE_FIT_MAPE_MAX
                      else "the synthetic force tracks the treated force poorly before the start: treat the effect with caution"})
         rows.append({"check": "placebo in space", "value": f"p = {self.placebo_p:.3f} ({len(self.placebo_table)} forces)",
-                     "passed": self.placebo_p <= 0.10,
-                     "reading": "the treated force's post-start departure stands out among the donors" if self.placebo_p <= 0.10
+                     "passed": self.placebo_p <= PLACEBO_P_MAX,
+                     "reading": "the treated force's post-start departure stands out among the donors" if self.placebo_p <= PLACEBO_P_MAX
                      else "donors posing as treated depart as much: the change does not stand out"})
         for k, d in self.placebo_time.items():
-            lo, med, hi = np.quantile(d, [0.05, 0.5, 0.95])
+            lo, med, hi = interval(d)
             ok = lo <= 0 <= hi
             rows.append({"check": f"placebo in time ({k} quarters earlier)", "value": f"{med:+.1f}% ({lo:+.1f} to {hi:+.1f})",
                          "passed": bool(ok), "reading": "no effect where there should be none" if ok
                          else "an 'effect' before the start: the design picks up something else"})
+        # Both designs on one basis (the effect contract): recorded counts against E[y | no programme].
         eff_sc = np.median(self.sc.effect_pct())
-        lo, hi = np.quantile(self.cits_effect_pct, [0.05, 0.95])
+        lo, _, hi = interval(self.cits_effect_pct)
         agree = lo <= eff_sc <= hi
         rows.append({"check": "designs agree", "value": f"synthetic control {eff_sc:+.1f}%, time series {lo:+.1f} to {hi:+.1f}",
                      "passed": bool(agree), "reading": "the two designs tell the same story" if agree
@@ -284,8 +277,8 @@ class VVUResult:
         return {
             **{k: round(v, 2) for k, v in eff.items()},
             "offences_averted_median": round(float(np.median(av)), 1),
-            "offences_averted_lo": round(float(np.quantile(av, 0.05)), 1),
-            "offences_averted_hi": round(float(np.quantile(av, 0.95)), 1),
+            "offences_averted_lo": round(float(np.quantile(av, LO_Q)), 1),
+            "offences_averted_hi": round(float(np.quantile(av, HI_Q)), 1),
             **{k: round(v, 3) for k, v in money.items()},
             "claimed_ratio": self.claimed_ratio,
             "p_bcr_ge_claimed": round(float(np.mean(bcr >= self.claimed_ratio)), 3),
@@ -293,7 +286,7 @@ class VVUResult:
             "breakeven_effect_pct_3_5x": round(self.breakeven(3.5), 2),
             "cost_present_value_gbp": round(self.costs.present_value(self.valuation.rate)),
             "cost_total_gbp": round(self.costs.total()),
-            "benefit_years": [f"{y}/{(y + 1) % 100:02d}" for y in self.benefit_years],
+            "benefit_years": [fy_label(y) for y in self.benefit_years],
             "unvalued_categories": list(self.unvalued),
             "placebo_p": round(self.placebo_p, 3),
             "pre_fit_mape_pct": round(self.sc.pre_fit()["mape_pct"], 2),
@@ -303,6 +296,10 @@ class VVUResult:
             "diagnostics": {"rhat_max": round(rhat, 3), "ess_bulk_min": round(ess), "divergences": div},
             "donors": len(self.window.donors),
         }
+
+    def summary(self, label: str) -> Summary:
+        """The two designs side by side, and the paragraph of :func:`summary_text`."""
+        return Summary(self.designs(), summary_text(self, label))
 
 
 def money(p) -> tuple[CB.Costs, CB.Valuation]:
@@ -321,7 +318,7 @@ def benefit_years(p, w: Window, costs: CB.Costs) -> list[int]:
         n = int((post_fy == y).sum())
         if n != 4:
             raise ParamDataError("benefit_years" if p.benefit_years else ("costs", "spend"), (
-                f"benefit year {y}/{(y + 1) % 100:02d}: {n} of its 4 quarters are in the data after the start "
+                f"benefit year {fy_label(y)}: {n} of its 4 quarters are in the data after the start "
                 f"({w.periods[w.t0]:%Y-%m} to {w.periods[-1]:%Y-%m}), so its averted offences cannot be counted. "
                 "Fix: set 'benefit_years' to whole years after the start, or use data that cover them."))
     return years
@@ -362,12 +359,9 @@ def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
                          treated=treated, ring=np.zeros(U, bool), dose=np.ones(U))
     prior = cits.Prior(p.effect_prior.mean, p.effect_prior.sd)
     cf = cits.fit(design, prior, cits.Prior(0.0, 0.1), sampler, seed + 1)
-    with_eff = cits.expected(cf, np.array([0]), True)[:, 0, :]
-    without = cits.expected(cf, np.array([0]), False)[:, 0, :]
-    post = np.arange(T) >= w.t0
-    cits_eff = 100 * (with_eff[:, post].sum(axis=1) / without[:, post].sum(axis=1) - 1)
-    cits_av = without - with_eff
-    cits_av[:, ~post] = 0.0
+    # The effect contract: the treated force's recorded counts against E[y | no programme], as the synthetic control's.
+    ce = cits.effect(cf, np.array([0]), seed + 1)
+    cits_eff, cits_av = ce.pct("observed"), ce.averted_by_period("observed")
     say("placebo in space (each donor as if treated) and in time ...")
     table, pval = synth.placebo_in_space(w.y, w.X, w.t0, tuple(w.donors), w.treated)
     table["unit"] = table["unit"].map(lambda u: s.names.get(u, u))
@@ -375,7 +369,7 @@ def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
     for k in p.placebo_offsets:
         d0 = synth.SynthData(w.y[: w.t0], w.X[:, : w.t0], w.t0 - k, tuple(w.donors))
         ptime[k] = synth.fit(d0, check_sampler(sampler), seed + 10 + k, p.concentration,
-                             label=f"the placebo fit {k} quarters earlier").effect_pct()
+                             label=f"the placebo fit {k} quarters earlier", span=w.t0).effect_pct()
     res = VVUResult(w, sc, cits_eff, cits_av, cits.diagnostics(cf), table, pval, ptime, valuation, costs,
                     list(p.unvalued), years, p.claimed_ratio.value, dict(p.sensitivity), s.names, list(p.categories))
     res.seconds = time.perf_counter() - t_begin
@@ -383,15 +377,6 @@ def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
 
 
 # ----------------------------------------------------------------------------- words
-
-
-def likelihood_words(prob: float) -> str:
-    """A probability in the words of the intelligence probability yardstick."""
-    for cut, words in ((0.95, "almost certain"), (0.80, "highly likely"), (0.55, "likely"), (0.45, "a realistic possibility"),
-                       (0.20, "unlikely"), (0.05, "highly unlikely")):
-        if prob >= cut:
-            return words
-    return "remote"
 
 
 def summary_text(res: VVUResult, label: str) -> str:
@@ -404,7 +389,7 @@ def summary_text(res: VVUResult, label: str) -> str:
     lines = [
         f"**Effect.** After the start ({start:%Y-%m}), {' + '.join(res.categories)} in {treated} were "
         f"{abs(f['effect_pct_median']):.1f}% {'lower' if f['effect_pct_median'] < 0 else 'higher'} than its synthetic "
-        f"control of {f['donors']} donor forces predicted (90% interval {f['effect_pct_lo']:+.1f}% to "
+        f"control of {f['donors']} donor forces predicted ({INTERVAL:.0%} interval {f['effect_pct_lo']:+.1f}% to "
         f"{f['effect_pct_hi']:+.1f}%; P(reduction) {f['p_reduction']:.2f}): about {f['offences_averted_median']:,.0f} "
         f"offences averted ({f['offences_averted_lo']:,.0f} to {f['offences_averted_hi']:,.0f}). The interrupted time "
         f"series gives {f['interrupted_time_series']['effect_pct_median']:+.1f}% "
@@ -448,7 +433,7 @@ def summary_text(res: VVUResult, label: str) -> str:
         f"**Assumptions.** Donors had no programme of their own; every offence group moved by the same proportion; "
         f"{v.attribution:.0%} of the effect is credited to the programme; unit costs (Heeks et al. 2018, 2015/16 prices, "
         f"uplift ×{v.uplift:g}) — {valued}; counted but not valued: {unvalued}; discounting at {v.rate:.1%} a year to "
-        f"{res.costs.base_year}/{(res.costs.base_year + 1) % 100:02d}. The tornado chart shows how far each of these "
+        f"{fy_label(res.costs.base_year)}. The tornado chart shows how far each of these "
         f"moves the ratio. Data: {label}.")
     return "\n\n".join(lines)
 

@@ -1,4 +1,6 @@
-"""Forecasting models: the pooled Bayesian count model, and Prophet and automatic ETS per series."""
+"""The models: forecasters (the pooled Bayesian count model, Prophet, automatic ETS and the seasonal naive, each under
+the contract of :mod:`workbench.models.forecasters`) and effect models (the synthetic control and the interrupted time
+series, under :mod:`workbench.models.effects`); see ``docs/contracts.md``."""
 
 #: Display names of the models, used as keys of every forecast and score table.
 BAYES = "Bayesian NegBin"

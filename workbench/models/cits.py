@@ -27,8 +27,9 @@ a control) and month t::
 
 The priors of ``effect`` and ``spillover`` come from params with their
 source; everything else is weakly informative. :func:`expected` gives the
-posterior expected counts with and without the effect, from which an evaluation
-reports crimes averted and the effect as a % change.
+posterior expected counts with and without the effect, and :func:`effect` those
+of a group of units under the effect contract (:mod:`workbench.models.effects`), from
+which an evaluation reports crimes averted and the effect as a % change.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.models import convergence
-from workbench.models.sampling import sample
+from workbench.models.effects import Effect, negbin_draws
+from workbench.models.likelihood import count_table, negbin_sum
+from workbench.models.sampling import sample_reused
 
 
 #: Prior sd of the hotspots' (and the ring's) trend about the controls' in the pre-trend check (annual log-rate
@@ -64,15 +67,28 @@ class Design:
     treated: np.ndarray  # (U,) bool
     ring: np.ndarray  # (U,) bool
     dose: np.ndarray  # (U,) relative dosage of treated units (1 elsewhere)
+    use: np.ndarray | None = None  # (T,) bool: the months the fit reads (None: all); the others are left out
 
     def __post_init__(self) -> None:
         U, T = self.y.shape
+        if self.use is not None and (len(self.use) != T or not self.use.any()):
+            raise ValueError("the design's months in use do not match its counts")
         if not self.treated.any():
             raise ValueError("the design has no treated units")
         if (~self.treated & ~self.ring).sum() < 2:
             raise ValueError("the design needs at least two control units")
         if len(self.tau) != T or len(self.post) != T or len(self.treated) != U or len(self.ring) != U:
             raise ValueError("design arrays do not match the counts' shape")
+
+    @property
+    def used(self) -> np.ndarray:
+        """(T,) bool: the months the fit reads."""
+        return np.ones(self.y.shape[1], bool) if self.use is None else self.use.astype(bool)
+
+    @property
+    def tau_c(self) -> np.ndarray:
+        """Years from the start, centred on the months in use (the model's time axis)."""
+        return self.tau - self.tau[self.used].mean()
 
 
 @dataclass
@@ -86,51 +102,76 @@ class Fit:
         return v.reshape((-1, *v.shape[2:]))
 
 
-def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, seed: int,
-        with_effects: bool = True, label: str = "the interrupted time series") -> Fit:
-    """Sample the model. ``with_effects=False`` leaves out the effect and spillover terms (the pre-trend check)."""
+def _data(d: Design, effect_prior: Prior, spillover_prior: Prior, with_effects: bool) -> dict:
+    """The values of the model's data containers for one fit (the graph itself depends only on the shapes)."""
+    treated = d.treated.astype(float)
+    ring = d.ring.astype(float)
+    use = d.used
+    post = (d.post & use).astype(float) if with_effects else np.zeros(len(d.post))
+    return {
+        "y": d.y.astype(float), "use": use.astype(float), "tau": d.tau_c, "post": post, "treated": treated,
+        "ring": ring, "control": 1.0 - treated - ring, "center": np.log(np.maximum(d.y[:, use].mean(axis=1), 0.1)),
+        "hot_idx": np.nonzero(d.treated)[0].astype("int64"), "dose_hot": d.dose[d.treated].astype(float),
+        "effect_mean": np.asarray(effect_prior.mean, float), "effect_sd": np.asarray(effect_prior.sd, float),
+        "spill_mean": np.asarray(spillover_prior.mean, float), "spill_sd": np.asarray(spillover_prior.sd, float),
+        "pretrend": np.asarray(0.0 if with_effects else 1.0), **count_table(d.y[:, use]),
+    }
+
+
+def _build(U: int, T: int, n_hot: int, has_ring: bool, data: dict):
+    """The model's graph for ``U`` units, ``T`` months and ``n_hot`` hotspots; every number in it is data.
+
+    The fits with either prior, the placebo-in-time fits and the pre-trend check all share it (the checks read
+    the pre-period through ``use``), so a kernel compiles it once per shape. The pre-trend terms (``trend_hot``, ``trend_ring``) are switched on by
+    ``pretrend``; the effect terms by ``post`` (all zero in the pre-trend check). A term switched off leaves its
+    parameters at their priors, which changes nothing else in the posterior.
+    """
     import pymc as pm
     import pytensor.tensor as pt
 
+    with pm.Model(coords={"unit": np.arange(U), "month": np.arange(T), "hotspot": np.arange(n_hot)}) as model:
+        x = {k: pm.Data(k, v) for k, v in data.items()}
+        level = pm.Normal("level", x["center"], 1.0, dims="unit")
+        # Month effects summing to zero over the months in use (a ZeroSumNormal when every month is in use); a
+        # month left out keeps its prior and touches nothing.
+        raw = pm.Normal("month_raw", 0.0, 0.5, dims="month")
+        month = pm.Deterministic("month_effect", raw - (raw * x["use"]).sum() / x["use"].sum(), dims="month")
+        sd_trend = pm.HalfNormal("sd_trend", 0.1)
+        w = pm.Normal("w", 0.0, 1.0, dims="unit")
+        # The month effects carry the controls' common trend; units deviate from it (controls by zero on average).
+        w_ctrl_mean = (w * x["control"]).sum() / x["control"].sum()
+        trend = sd_trend * (w - w_ctrl_mean)
+        # The pre-trend check: do the hotspots (and the ring) trend apart from the controls before the start?
+        trend = trend + x["pretrend"] * pm.Normal("trend_hot", 0.0, PRE_TREND_SD) * x["treated"]
+        if has_ring:
+            trend = trend + x["pretrend"] * pm.Normal("trend_ring", 0.0, PRE_TREND_SD) * x["ring"]
+        log_mu = level[:, None] + trend[:, None] * x["tau"][None, :] + month[None, :]
+        effect = pm.Deterministic("effect", x["effect_mean"] + x["effect_sd"] * pm.Normal("effect_z", 0.0, 1.0))
+        sd_hot = pm.HalfNormal("sd_hotspot", 0.1)
+        z = pm.Normal("z", 0.0, 1.0, dims="hotspot")
+        per_hot = pm.Deterministic("hotspot_effect", (effect + sd_hot * z) * x["dose_hot"], dims="hotspot")
+        unit_effect = pt.set_subtensor(pt.zeros(U)[x["hot_idx"]], per_hot)
+        log_mu = log_mu + unit_effect[:, None] * x["post"][None, :]
+        if has_ring:
+            spill = pm.Deterministic("spillover", x["spill_mean"] + x["spill_sd"] * pm.Normal("spillover_z", 0.0, 1.0))
+            log_mu = log_mu + spill * x["ring"][:, None] * x["post"][None, :]
+        alpha = pm.LogNormal("alpha", np.log(10.0), 1.5)
+        pm.Potential("y_loglik", negbin_sum(x["y"], log_mu, alpha, x["nb_values"], x["nb_counts"], x["nb_const"],
+                                            weight=x["use"][None, :]))
+    return model
+
+
+def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, seed: int,
+        with_effects: bool = True, label: str = "the interrupted time series") -> Fit:
+    """Sample the model. ``with_effects=False`` leaves out the effect and spillover terms (the pre-trend check)."""
     d = design
     U, T = d.y.shape
     if with_effects and not (d.post.any() and (~d.post).any()):
         raise ValueError("the design needs months both before and after the start")
-    treated = d.treated.astype(float)
-    ring = d.ring.astype(float)
-    control = 1.0 - treated - ring
-    post = d.post.astype(float)
-    tau = d.tau - d.tau.mean()
-    center = np.log(np.maximum(d.y.mean(axis=1), 0.1))
-    hot_idx = np.nonzero(d.treated)[0]
-    with pm.Model(coords={"unit": np.arange(U), "month": np.arange(T), "hotspot": hot_idx}):
-        level = pm.Normal("level", center, 1.0, dims="unit")
-        month = pm.ZeroSumNormal("month_effect", sigma=0.5, dims="month")
-        sd_trend = pm.HalfNormal("sd_trend", 0.1)
-        w = pm.Normal("w", 0.0, 1.0, dims="unit")
-        # The month effects carry the controls' common trend; units deviate from it (controls by zero on average).
-        w_ctrl_mean = (w * control).sum() / control.sum()
-        trend = sd_trend * (w - w_ctrl_mean)
-        if not with_effects:
-            # The pre-trend check: do the hotspots (and the ring) trend apart from the controls before the start?
-            trend_hot = pm.Normal("trend_hot", 0.0, PRE_TREND_SD)
-            trend = trend + trend_hot * treated
-            if d.ring.any():
-                trend = trend + pm.Normal("trend_ring", 0.0, PRE_TREND_SD) * ring
-        log_mu = level[:, None] + trend[:, None] * tau[None, :] + month[None, :]
-        if with_effects:
-            effect = pm.Normal("effect", effect_prior.mean, effect_prior.sd)
-            sd_hot = pm.HalfNormal("sd_hotspot", 0.1)
-            z = pm.Normal("z", 0.0, 1.0, dims="hotspot")
-            per_hot = pm.Deterministic("hotspot_effect", (effect + sd_hot * z) * d.dose[hot_idx], dims="hotspot")
-            unit_effect = pt.set_subtensor(pt.zeros(U)[hot_idx], per_hot)
-            log_mu = log_mu + unit_effect[:, None] * post[None, :]
-            if d.ring.any():
-                spill = pm.Normal("spillover", spillover_prior.mean, spillover_prior.sd)
-                log_mu = log_mu + spill * ring[:, None] * post[None, :]
-        alpha = pm.LogNormal("alpha", np.log(10.0), 1.5)
-        pm.NegativeBinomial("y", mu=pt.exp(log_mu), alpha=alpha, observed=d.y.astype("int64"))
-        idata = sample(sampler, seed, label)
+    data = _data(d, effect_prior, spillover_prior, with_effects)
+    n_hot, has_ring = int(d.treated.sum()), bool(d.ring.any())
+    idata = sample_reused(("cits", U, T, n_hot, has_ring, PRE_TREND_SD), lambda: _build(U, T, n_hot, has_ring, data),
+                          data, sampler, seed, label)
     return Fit(design, idata, effect_prior)
 
 
@@ -141,7 +182,7 @@ def expected(fitted: Fit, rows: np.ndarray, with_effect: bool) -> np.ndarray:
     effect and spillover terms.
     """
     d = fitted.design
-    tau = d.tau - d.tau.mean()
+    tau = d.tau_c
     treated = d.treated.astype(float)[rows]
     ring = d.ring.astype(float)[rows]
     w = fitted.draws("w")
@@ -157,6 +198,15 @@ def expected(fitted: Fit, rows: np.ndarray, with_effect: bool) -> np.ndarray:
             unit[:, d.ring] = fitted.draws("spillover")[:, None]
         log_mu = log_mu + unit[:, rows, None] * d.post[None, None, :]
     return np.exp(log_mu)
+
+
+def effect(fitted: Fit, rows: np.ndarray, seed: int = 0) -> Effect:
+    """The effect contract's counts of units ``rows`` summed: observed, E[y | intervention], E[y | no intervention]
+    and its predictive draws (Negative Binomial noise, seeded by ``seed``)."""
+    e1, e0 = expected(fitted, rows, True), expected(fitted, rows, False)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(29,)))
+    noisy = negbin_draws(rng, e0, fitted.draws("alpha")).sum(axis=1)
+    return Effect(fitted.design.y[rows].sum(axis=0), e0.sum(axis=1), noisy, fitted.design.post, e1.sum(axis=1))
 
 
 def diagnostics(fitted: Fit) -> tuple[float, float, int]:

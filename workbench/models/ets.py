@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbench.models import ETS
+from workbench.models.forecasters import Deferred, Forecaster, register
 from workbench.models.series import SeriesSet
 
 #: The forms searched: (error, trend, damped, season), in the order they are fitted.
@@ -217,3 +219,23 @@ def forecast(data: SeriesSet, end: pd.Timestamp, seed: int, samples: int = 1000,
     notes = [f.note for f in fits] or [""] * len(data.keys)
     since = data.periods[first] if first else None
     return ETSForecast(future, draws, forms, notes, time.perf_counter() - started, since)
+
+
+@register("ets")
+class AutoETS(Forecaster):
+    """Automatic ETS per series under the forecaster contract (:mod:`workbench.models.forecasters`)."""
+
+    name = ETS
+
+    def __init__(self, samples: int = 1000):
+        self.samples = samples
+
+    def announce(self, series: SeriesSet) -> str:
+        return f"Fitting automatic exponential smoothing (ETS) to each of the {len(series.keys)} series ..."
+
+    def fit(self, series: SeriesSet, sampler, seed: int) -> Deferred:
+        def draw(data: SeriesSet, until: pd.Timestamp, seed: int):
+            fc = forecast(data, until, seed, self.samples)
+            return fc.future, fc.draws, fc.fallback_text(data.keys)
+
+        return Deferred(self, series, seed, draw)

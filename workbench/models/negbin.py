@@ -95,7 +95,8 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import ParamDataError
-from workbench.models import ESS_MIN, RHAT_MAX, converged, convergence
+from workbench.models import BAYES, ESS_MIN, RHAT_MAX, converged, convergence
+from workbench.models.forecasters import FittedForecaster, Forecast, Forecaster, register
 from workbench.models.sampling import sample
 from workbench.models.series import SeriesSet
 from workbench.params import ForecastModelParams, SamplerSection
@@ -490,6 +491,10 @@ class Diagnostics:
     def ok(self) -> bool:
         return converged(self.max_rhat, self.min_ess_bulk, self.divergences)
 
+    def figures(self) -> dict:
+        return {"max_rhat": round(self.max_rhat, 3), "min_ess_bulk": round(self.min_ess_bulk),
+                "divergences": self.divergences, "ok": self.ok}
+
     def message(self) -> str:
         text = (f"r-hat max {self.max_rhat:.3f}, bulk ESS min {self.min_ess_bulk:.0f} "
                 f"({self.chains} chains x {self.n_draws // max(self.chains, 1)} draws), {self.divergences} divergences")
@@ -513,3 +518,51 @@ def diagnostics(fitted: Fitted) -> Diagnostics:
              "shared_walk_sd")
     max_rhat, min_ess, div = convergence(fitted.idata, names)
     return Diagnostics(max_rhat, min_ess, div, fitted.n_draws, int(fitted.idata["posterior"].sizes["chain"]))
+
+
+# ----------------------------------------------------------------------------- the forecaster contract
+
+#: The same fit scored with the model's own spread beside its widened one (``spread_growth`` > 0).
+UNWIDENED = f"{BAYES} unwidened"
+
+
+@register("negbin")
+class NegBin(Forecaster):
+    """The pooled model under the forecaster contract (:mod:`workbench.models.forecasters`)."""
+
+    name = BAYES
+
+    def __init__(self, config: ModelConfig | None = None, draws: int = 1000):
+        self.config = config if config is not None else ModelConfig()
+        self.draws = draws
+
+    def announce(self, series: SeriesSet) -> str:
+        return (f"Fitting the pooled Negative Binomial model to {len(series.keys)} series x {len(series.periods)} "
+                "periods ...")
+
+    def fit(self, series: SeriesSet, sampler, seed: int) -> "FittedNegBin":
+        return FittedNegBin(fit(series, self.config, sampler, seed), seed, self.draws)
+
+
+class FittedNegBin(FittedForecaster):
+    """A pooled fit: posterior predictive forecasts, sampler diagnostics and, when widened, its own-spread forecast."""
+
+    def __init__(self, fitted: Fitted, seed: int, draws: int):
+        self.fitted, self.seed, self.draws = fitted, seed, draws
+
+    @property
+    def spread_growth(self) -> float:
+        return self.fitted.config.spread_growth
+
+    def forecast(self, until: pd.Timestamp, name: str = BAYES) -> Forecast:
+        periods, y = self.fitted.forecast(until, self.seed, max_draws=self.draws)
+        return Forecast.of(name, self.fitted.data, periods, y, self.fitted.seconds)
+
+    def diagnostics(self) -> Diagnostics:
+        return diagnostics(self.fitted)
+
+    def companions(self, until: pd.Timestamp) -> dict[str, Forecast]:
+        if self.spread_growth <= 0:
+            return {}
+        own = replace(self.fitted, config=replace(self.fitted.config, spread_growth=0.0))
+        return {UNWIDENED: FittedNegBin(own, self.seed, self.draws).forecast(until, UNWIDENED)}

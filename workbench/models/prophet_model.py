@@ -19,7 +19,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from workbench.models import PROPHET
 from workbench.models.negbin import Shock, shock_matrix
+from workbench.models.forecasters import Deferred, Forecaster, register
 from workbench.models.series import SeriesSet
 
 
@@ -94,3 +96,20 @@ def forecast(
     for s, draws in enumerate(map_series(fit_one, tasks, progress)):
         out[:, s, :] = draws
     return future, out, time.perf_counter() - started
+
+
+@register("prophet")
+class ProphetPerSeries(Forecaster):
+    """Prophet per series under the forecaster contract (:mod:`workbench.models.forecasters`)."""
+
+    name = PROPHET
+
+    def __init__(self, samples: int = 1000, shocks: list[Shock] | None = None):
+        self.samples, self.shocks = samples, list(shocks or [])
+
+    def fit(self, series: SeriesSet, sampler, seed: int) -> Deferred:
+        def draw(data: SeriesSet, until: pd.Timestamp, seed: int):
+            future, draws, _ = forecast(data, until, seed, self.samples, self.shocks)
+            return future, draws, ""
+
+        return Deferred(self, series, seed, draw)

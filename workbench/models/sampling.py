@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
-from workbench import progress
+from workbench import fits, progress
 
 
 def exact_numerics() -> None:
@@ -60,11 +60,11 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
     model = pm.modelcontext(None)
     accept = sampler.target_accept if target_accept is None else target_accept
     if sampler.nuts_sampler != "nutpie":
-        return pm.sample(
+        return fits.record(pm.sample(
             draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores,
             target_accept=accept, nuts_sampler="pymc", random_seed=seed, progressbar=progress.interactive(),
             compute_convergence_checks=False,
-        )
+        ), label, seed)
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
@@ -78,7 +78,63 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
         progress_callback=callback, **sampler_kwargs(sampler),
     )
     patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
-    return idata
+    return fits.record(idata, label, seed)  # saved under the run folder when a run is being written
+
+
+#: Compiled models kept in this kernel, by the graph's key (most recent last).
+_COMPILED: dict = {}
+_KEEP = 8
+
+
+def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target_accept: float | None = None):
+    """Sample a model whose graph is built once per kernel and then given new data: no compiling again.
+
+    Parameters
+    ----------
+    key
+        A hashable key of everything fixed in the graph (its shapes and structure): two calls with the same
+        key must build the same graph.
+    build
+        ``build()`` returns the ``pm.Model``; its data containers (``pm.Data``) are named as ``data``'s keys.
+    data
+        The values of the data containers for this fit.
+    sampler, seed, label, target_accept
+        As :func:`sample`.
+    """
+    import pymc as pm
+
+    exact_numerics()
+    _quiet()
+    entry = _COMPILED.pop(key, None)
+    if entry is None:
+        entry = {"model": build(), "compiled": None}
+    _COMPILED[key] = entry
+    while len(_COMPILED) > _KEEP:
+        _COMPILED.pop(next(iter(_COMPILED)))
+    model = entry["model"]
+    with model:
+        pm.set_data(data)
+    if sampler.nuts_sampler != "nutpie":
+        with model:
+            return sample(sampler, seed, label, target_accept)  # records the fit itself
+    import nutpie
+    from pymc.backends.arviz import patch_nutpie_idata
+
+    if entry["compiled"] is None:
+        progress.emit("compile", label=label)
+        entry["compiled"] = nutpie.compile_pymc_model(model, backend="numba")
+    # A data container the graph does not read (a ring's flags when there is no ring) is not in the compiled model.
+    used = {var.name for var in entry["compiled"].shared_var_keys}
+    compiled = entry["compiled"].with_data(**{k: v for k, v in data.items() if k in used})
+    accept = sampler.target_accept if target_accept is None else target_accept
+    started = time.time()
+    idata = nutpie.sample(
+        compiled, draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores, seed=seed,
+        target_accept=accept, save_warmup=False, progress_bar=progress.interactive(),
+        progress_callback=progress.SamplerProgress(label), **sampler_kwargs(sampler),
+    )
+    patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
+    return fits.record(idata, label, seed)  # saved under the run folder when a run is being written
 
 
 def check_sampler(sampler):

@@ -18,9 +18,10 @@ counterfactual (measured in ``benchmarks/bench_vvu.py``). The model is fitted on
 informs the weights; ``eta`` carries the persistent part of the misfit and is
 carried forward after the start (its uncertainty grows with the horizon), so a
 treated unit that drifted away from its synthetic twin before the start gets a
-wider interval after it. The counterfactual after the start is the posterior
-predictive (Negative Binomial draws), and the effect is observed against
-counterfactual totals.
+wider interval after it. Under the effect contract (:mod:`workbench.models.effects`)
+the effect is the observed total against the expected counterfactual total
+(``expected_cf``); the posterior predictive draws (``counterfactual``, with the
+Negative Binomial noise) are kept for checks against recorded counts.
 
 :func:`classical_weights` solves the same mix by least squares on the simplex
 (Abadie, Diamond & Hainmueller 2010); it is fast and deterministic, and is used
@@ -34,7 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.models import convergence
-from workbench.models.sampling import sample
+from workbench.models.effects import Effect, negbin_draws
+from workbench.models.sampling import sample_reused
 
 
 @dataclass
@@ -78,15 +80,17 @@ class SynthFit:
     counterfactual: np.ndarray  # (D, T) posterior predictive counts without the intervention
     expected_cf: np.ndarray  # (D, T) expected counts without the intervention
 
+    def effect(self, post: np.ndarray | None = None) -> Effect:
+        """The effect contract's counts: observed, E[y | no intervention] and its predictive draws."""
+        return Effect(self.data.y, self.expected_cf, self.counterfactual, self.post_mask() if post is None else post)
+
     def effect_pct(self, post: np.ndarray | None = None) -> np.ndarray:
-        """Draws of the % change of the observed total against the counterfactual total over ``post`` periods."""
-        post = self.post_mask() if post is None else post
-        return 100.0 * (self.data.y[post].sum() / self.counterfactual[:, post].sum(axis=1) - 1.0)
+        """Draws of the % change of the observed total against the expected counterfactual total over ``post``."""
+        return self.effect(post).pct()
 
     def averted(self, post: np.ndarray | None = None) -> np.ndarray:
-        """Draws of counterfactual minus observed, summed over ``post`` periods (positive = fewer than expected)."""
-        post = self.post_mask() if post is None else post
-        return self.counterfactual[:, post].sum(axis=1) - self.data.y[post].sum()
+        """Draws of the expected counterfactual minus observed, summed over ``post`` (positive = fewer than expected)."""
+        return self.effect(post).averted()
 
     def post_mask(self) -> np.ndarray:
         m = np.zeros(len(self.data.y), bool)
@@ -104,32 +108,54 @@ class SynthFit:
         return convergence(self.idata, ("w", "a", "alpha", "rho", "sigma_eta"))
 
 
-def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, label: str = "the synthetic control") -> SynthFit:
-    """Sample the weights and the discrepancy on the pre-period; predict the counterfactual for every period."""
+def _build(J: int, span: int, data: dict):
+    """The model's graph for ``J`` donors over ``span`` pre-periods; the periods in use (``use``) are data.
+
+    A placebo in time reads only the periods before its fake start: the periods after it are left out of the
+    likelihood (their discrepancy follows the AR(1) from its prior), so every fit of a window shares one graph.
+    """
     import pymc as pm
     import pytensor.tensor as pt
 
-    J, T = data.X.shape
-    t0 = data.t0
-    x = data.x
-    log_m = np.log(max(data.scale, 0.5))
-    with pm.Model(coords={"donor": list(data.donors) or list(range(J)), "pre": np.arange(t0)}):
-        w = pm.Dirichlet("w", a=np.full(J, concentration), dims="donor")
+    with pm.Model(coords={"donor": list(range(J)), "pre": np.arange(span)}) as model:
+        v = {k: pm.Data(k, val) for k, val in data.items()}
+        w = pm.Dirichlet("w", a=v["concentration"] * pt.ones(J), dims="donor")
         a = pm.Normal("a", 0.0, 0.2)
         rho = pm.Beta("rho", 3.0, 2.0)
         sigma = pm.HalfNormal("sigma_eta", 0.05)
         e = pm.Normal("e", 0.0, 1.0, dims="pre")
         # AR(1) discrepancy, non-centred: eta = L e with L[t, s] = sigma rho^(t-s) (s <= t), the first value
         # from the stationary distribution.
-        lag = np.subtract.outer(np.arange(t0), np.arange(t0)).astype(float)
+        lag = np.subtract.outer(np.arange(span), np.arange(span)).astype(float)
         L = pt.switch(lag >= 0, rho ** pt.maximum(lag, 0.0), 0.0)
         L = pt.set_subtensor(L[:, 0], L[:, 0] / pt.sqrt(1 - rho**2))
         eta = pm.Deterministic("eta", sigma * pt.dot(L, e), dims="pre")
-        synth = pt.dot(w, x[:, :t0])
+        synth = pt.dot(w, v["x"])
         alpha = pm.LogNormal("alpha", np.log(200.0), 2.0)
-        pm.NegativeBinomial("y", mu=pt.exp(log_m + a + pt.log(synth) + eta), alpha=alpha,
-                            observed=np.round(data.y[:t0]).astype("int64"))
-        idata = sample(sampler, seed, label, target_accept=max(sampler.target_accept, 0.95))
+        mu = pt.exp(v["log_m"] + a + pt.log(synth) + eta)
+        logp = pm.logp(pm.NegativeBinomial.dist(mu=mu, alpha=alpha), v["y"])
+        pm.Potential("y_loglik", (v["use"] * logp).sum())
+    return model
+
+
+def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, label: str = "the synthetic control",
+        span: int | None = None) -> SynthFit:
+    """Sample the weights and the discrepancy on the pre-period; predict the counterfactual for every period.
+
+    ``span`` (at least ``data.t0``) sets how many periods the model's graph covers: fits with the same number of
+    donors and span share one compiled model (a placebo in time passes the real start's pre-period).
+    """
+    J, T = data.X.shape
+    t0 = data.t0
+    span = t0 if span is None else span
+    if not t0 <= span <= T:
+        raise ValueError(f"span {span} must cover the pre-period ({t0}) and not pass the series' end ({T})")
+    x = data.x
+    values = {"x": x[:, :span], "y": np.round(data.y[:span]).astype("int64"), "use": (np.arange(span) < t0).astype(float),
+              "log_m": np.asarray(np.log(max(data.scale, 0.5))), "concentration": np.asarray(float(concentration))}
+    idata = sample_reused(("synth", J, span), lambda: _build(J, span, values), values, sampler, seed, label,
+                          target_accept=max(sampler.target_accept, 0.95))
+    log_m = float(values["log_m"])
     post = idata["posterior"]
 
     def draws(name):
@@ -137,6 +163,7 @@ def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, label: 
         return v.reshape((-1, *v.shape[2:]))
 
     W, A, R, S, E, AL = (draws(n) for n in ("w", "a", "rho", "sigma_eta", "eta", "alpha"))
+    E = E[:, :t0]  # the periods the fit read
     D = W.shape[0]
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(7,)))
     # Carry the discrepancy forward: eta[t0 + h] = rho^(h+1) eta[t0 - 1] + AR noise.
@@ -147,8 +174,7 @@ def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, label: 
         prev = R * prev + S * rng.standard_normal(D)
         eta_all[:, t] = prev
     mu = np.exp(log_m + A[:, None] + np.log(W @ x) + eta_all)
-    cf = rng.poisson(rng.gamma(AL[:, None], mu / AL[:, None]))
-    return SynthFit(data, idata, W, cf.astype(float), mu)
+    return SynthFit(data, idata, W, negbin_draws(rng, mu, AL), mu)
 
 
 # ----------------------------------------------------------------------------- classical estimate (placebos)
