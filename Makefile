@@ -11,11 +11,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Compiled PyMC/PyTensor code is cached per user; keep it out of the repository.
 export PYTENSOR_FLAGS ?= base_compiledir=$(HOME)/.pytensor
 
-.PHONY: help venv report test lab golden bench clean
+.PHONY: help venv report test test-slow lab golden bench clean
 
 help:
 	@echo "make report   set up .venv if needed, run $(PARAMS), print where the report is"
 	@echo "make test     set up .venv if needed, run the whole test suite (unit, notebooks, nbval golden)"
+	@echo "make test-slow  the real-data fits of several minutes each that make test leaves out"
 	@echo "make lab      JupyterLab on 127.0.0.1 with a token"
 	@echo "make golden   re-execute the golden notebooks in tests/golden/ with $(CI_PARAMS)"
 	@echo "make bench    run the scripts in benchmarks/"
@@ -43,7 +44,10 @@ report: $(STAMP)
 # Unit tests, every notebook through the runner with $(CI_PARAMS), and nbval over tests/golden/.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/golden/sanitize.cfg
 test: $(STAMP)
-	$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS)
+	$(PY) -m pytest $(NBVAL) -m "not slow" --durations=30 $(PYTEST_ARGS)
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 lab: $(STAMP)
 	@token=$${JUPYTER_TOKEN:-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \

@@ -138,6 +138,7 @@ def test_essex_sources_load_with_the_official_baseline(shared_real):
 
 
 @pytest.mark.realdata
+@pytest.mark.slow
 def test_essex_nowcast_small_settings(shared_real):
     """The real Essex sources through the measurement model at small settings: the answer is on the right scale."""
     p = NowcastParams(sources=essex_specs(shared_real), asb=False, compare_homeoffice_only=False,
