@@ -29,9 +29,9 @@ from workbench.data import multisource as MS
 from workbench.evaluations.goal import Goal, fy_label, fy_periods
 from workbench.models import nowcast as N
 from workbench.models.negbin import Shock
+from workbench.yardstick import HI_Q, INTERVAL, LO_Q, likelihood_words
 
-INTERVAL = 0.90
-Q = ((1 - INTERVAL) / 2, 0.5, 1 - (1 - INTERVAL) / 2)
+Q = (LO_Q, 0.5, HI_Q)
 GOAL_KEYS = ("nowcast_latest_12m_median", "nowcast_latest_12m_lo", "nowcast_latest_12m_hi", "latest_month",
              "target_path_at_latest", "gap_to_path", "p_goal_met", "required_annual_reduction_now")
 
@@ -330,22 +330,21 @@ def observations_chart_data(res: WhereWeStand, mf: MeasureFit) -> dict:
     per["mid"] = [s + pd.DateOffset(days=int(15 * m)) for s, m in zip(per["start"], per["months"])]
     per["monthly"] = per["count"] / per["months"]
     total = mf.draws.sum(axis=1)
-    bands = pd.DataFrame(np.quantile(total, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0).T, index=mf.months,
+    # The fan's bands: the central INTERVAL (q05/q95 at 90%) and the central half.
+    bands = pd.DataFrame(np.quantile(total, [LO_Q, 0.25, 0.5, 0.75, HI_Q], axis=0).T, index=mf.months,
                          columns=["q05", "q25", "q50", "q75", "q95"])
     return {"obs": per, "bands": bands}
 
 
 def summary_text(f: dict, label: str) -> str:
     """The plain-English paragraph, with the assumptions named."""
-    def verdict(p):
-        return "likely to be met" if p >= 0.8 else "possible but not likely" if p >= 0.2 else "unlikely to be met"
-
     parts = [
         f"Recorded crime (Home Office definition, excluding fraud) in the 12 months to {f['latest_month']} is estimated "
-        f"at {f['nowcast_latest_12m_median']:,} (90% interval {f['nowcast_latest_12m_lo']:,} to "
+        f"at {f['nowcast_latest_12m_median']:,} ({INTERVAL:.0%} interval {f['nowcast_latest_12m_lo']:,} to "
         f"{f['nowcast_latest_12m_hi']:,}). The target path stands at {f['target_path_at_latest']:,} there, a gap of "
-        f"{f['gap_to_path']:+,}. The goal ({f['target_total']:,} in FY {f['target_year']}, {f['reduction']:.0%} below the "
-        f"{f['baseline_total']:,} of FY {f['baseline_year']}) is {verdict(f['p_goal_met'])} (P = {f['p_goal_met']:.0%}); "
+        f"{f['gap_to_path']:+,}. Meeting the goal ({f['target_total']:,} in FY {f['target_year']}, {f['reduction']:.0%} "
+        f"below the {f['baseline_total']:,} of FY {f['baseline_year']}) is {likelihood_words(f['p_goal_met'])} "
+        f"(P = {f['p_goal_met']:.0%}); "
         f"it needs a fall of {f['required_annual_reduction_now']:.1%} a year from now."]
     ho = f.get("by_sources", {}).get("homeoffice_only")
     if ho:
@@ -357,7 +356,8 @@ def summary_text(f: dict, label: str) -> str:
     if a:
         parts.append(
             f"ASB (street-level definition) in the 12 months to {a['latest_month']}: {a['nowcast_latest_12m_median']:,} "
-            f"({a['nowcast_latest_12m_lo']:,} to {a['nowcast_latest_12m_hi']:,}); its goal is {verdict(a['p_goal_met'])} "
+            f"({a['nowcast_latest_12m_lo']:,} to {a['nowcast_latest_12m_hi']:,}); meeting its goal is "
+            f"{likelihood_words(a['p_goal_met'])} "
             f"(P = {a['p_goal_met']:.0%}). Against {f['asb_change_since']} ASB is {f['asb_change_since_fy2016_pct']:+.0f}% "
             f"({f['asb_change_since_fy2016_lo']:+.0f}% to {f['asb_change_since_fy2016_hi']:+.0f}%).")
     parts.append(
