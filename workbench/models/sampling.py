@@ -65,17 +65,26 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
             target_accept=accept, nuts_sampler="pymc", random_seed=seed, progressbar=progress.interactive(),
             compute_convergence_checks=False,
         ), label, seed)
+    return _nutpie(_compile(model, label), model, sampler, seed, label, accept)
+
+
+def _compile(model, label: str):
+    import nutpie
+
+    progress.emit("compile", label=label)
+    return nutpie.compile_pymc_model(model, backend="numba")
+
+
+def _nutpie(compiled, model, sampler, seed: int, label: str, accept: float):
+    """Draw from a compiled model with progress, attach the model's data, and record the fit."""
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
-    progress.emit("compile", label=label)
-    compiled = nutpie.compile_pymc_model(model, backend="numba")
-    callback = progress.SamplerProgress(label)
     started = time.time()
     idata = nutpie.sample(
         compiled, draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores, seed=seed,
         target_accept=accept, save_warmup=False, progress_bar=progress.interactive(),
-        progress_callback=callback, **sampler_kwargs(sampler),
+        progress_callback=progress.SamplerProgress(label), **sampler_kwargs(sampler),
     )
     patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
     return fits.record(idata, label, seed)  # saved under the run folder when a run is being written
@@ -117,24 +126,13 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
     if sampler.nuts_sampler != "nutpie":
         with model:
             return sample(sampler, seed, label, target_accept)  # records the fit itself
-    import nutpie
-    from pymc.backends.arviz import patch_nutpie_idata
-
     if entry["compiled"] is None:
-        progress.emit("compile", label=label)
-        entry["compiled"] = nutpie.compile_pymc_model(model, backend="numba")
+        entry["compiled"] = _compile(model, label)
     # A data container the graph does not read (a ring's flags when there is no ring) is not in the compiled model.
     used = {var.name for var in entry["compiled"].shared_var_keys}
     compiled = entry["compiled"].with_data(**{k: v for k, v in data.items() if k in used})
     accept = sampler.target_accept if target_accept is None else target_accept
-    started = time.time()
-    idata = nutpie.sample(
-        compiled, draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, cores=sampler.cores, seed=seed,
-        target_accept=accept, save_warmup=False, progress_bar=progress.interactive(),
-        progress_callback=progress.SamplerProgress(label), **sampler_kwargs(sampler),
-    )
-    patch_nutpie_idata(idata, model, sampling_time=time.time() - started)
-    return fits.record(idata, label, seed)  # saved under the run folder when a run is being written
+    return _nutpie(compiled, model, sampler, seed, label, accept)
 
 
 def check_sampler(sampler):
