@@ -69,7 +69,7 @@ def test_unknown_top_level_key_names_file_line_and_allowed_keys(write_params, ci
 
 def test_unknown_nested_key(write_params, ci_params):
     ci_params["sampler"]["draw"] = 100
-    with pytest.raises(ParamsError, match=r"unknown key 'sampler.draw'; expected one of: adaptation, chains, cores, draws"):
+    with pytest.raises(ParamsError, match=r"unknown key 'sampler.draw'; expected one of: adaptation, backend, chains, cores, draws"):
         load_params(write_params(ci_params))
 
 

@@ -1,10 +1,12 @@
 """The one sampling set-up every Bayesian model uses: seeding, exact numerics, nutpie or PyMC, progress.
 
 ``sample(sampler, seed, label)`` samples the model in the current ``pm.Model`` context with the params
-file's ``sampler:`` settings. With nutpie (the default) the model is compiled once per kernel for each
-distinct graph (nutpie's numba functions are cached on disk across kernels) and sampled with a progress
-callback: under ``workbench run`` progress goes to the terminal, in JupyterLab nutpie's own bar shows in the
-notebook, and executed notebooks never carry it.
+file's ``sampler:`` settings. With nutpie (the default) the model is compiled by the ``sampler.backend``:
+JAX (the default) compiles in seconds; numba takes a minute or more per model the first time (its functions are
+cached on disk across kernels) and then samples large models faster. :func:`sample_reused` compiles a graph
+once per kernel and gives it new data. Sampling reports progress through a callback: under ``workbench run``
+progress goes to the terminal, in JupyterLab nutpie's own bar shows in the notebook, and executed notebooks
+never carry it.
 """
 
 from __future__ import annotations
@@ -65,14 +67,28 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
             target_accept=accept, nuts_sampler="pymc", random_seed=seed, progressbar=progress.interactive(),
             compute_convergence_checks=False,
         ), label, seed)
-    return _nutpie(_compile(model, label), model, sampler, seed, label, accept)
+    return _nutpie(_compile(model, label, backend_of(sampler)), model, sampler, seed, label, accept)
 
 
-def _compile(model, label: str):
+def backend_of(sampler) -> str:
+    """The compile backend of a ``sampler:`` section (``jax`` unless it names ``numba``)."""
+    return getattr(sampler, "backend", "jax")
+
+
+def _compile(model, label: str, backend: str):
     import nutpie
 
     progress.emit("compile", label=label)
+    if backend == "jax":
+        return nutpie.compile_pymc_model(model, backend="jax", gradient_backend="jax")
     return nutpie.compile_pymc_model(model, backend="numba")
+
+
+def _data_names(compiled) -> set[str]:
+    """The data containers a compiled model reads (numba and JAX models keep them differently)."""
+    if hasattr(compiled, "shared_var_keys"):
+        return {var.name for var in compiled.shared_var_keys}
+    return set(compiled._shared_data)
 
 
 def _nutpie(compiled, model, sampler, seed: int, label: str, accept: float):
@@ -114,6 +130,7 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
 
     exact_numerics()
     _quiet()
+    key = (key, backend_of(sampler))
     entry = _COMPILED.pop(key, None)
     if entry is None:
         entry = {"model": build(), "compiled": None}
@@ -127,9 +144,9 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
         with model:
             return sample(sampler, seed, label, target_accept)  # records the fit itself
     if entry["compiled"] is None:
-        entry["compiled"] = _compile(model, label)
+        entry["compiled"] = _compile(model, label, backend_of(sampler))
     # A data container the graph does not read (a ring's flags when there is no ring) is not in the compiled model.
-    used = {var.name for var in entry["compiled"].shared_var_keys}
+    used = _data_names(entry["compiled"])
     compiled = entry["compiled"].with_data(**{k: v for k, v in data.items() if k in used})
     accept = sampler.target_accept if target_accept is None else target_accept
     return _nutpie(compiled, model, sampler, seed, label, accept)

@@ -135,6 +135,9 @@ class SamplerSection(Strict):
     nuts_sampler: Literal["nutpie", "pymc"] = "nutpie"
     adaptation: Literal["diag", "low_rank"] = Field(
         "diag", description="nutpie's mass-matrix adaptation; low_rank helps correlated posteriors")
+    backend: Literal["jax", "numba"] = Field(
+        "jax", description="how nutpie compiles a model: jax in seconds; numba in a minute or more per model "
+                           "(cached on disk), then sampling faster on large models")
 
 
 class DisclosureSection(Strict):
