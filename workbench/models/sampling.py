@@ -4,7 +4,7 @@
 file's ``sampler:`` settings. With nutpie (the default) the model is compiled by the ``sampler.backend``:
 JAX (the default) compiles in seconds; numba takes a minute or more per model the first time (its functions are
 cached on disk across kernels) and then samples large models faster. :func:`sample_reused` compiles a graph
-once per kernel and gives it new data. Sampling reports progress through a callback: under ``workbench run``
+once per kernel and gives it new data (numba; with JAX it compiles each fit afresh). Sampling reports progress through a callback: under ``workbench run``
 progress goes to the terminal, in JupyterLab nutpie's own bar shows in the notebook, and executed notebooks
 never carry it.
 """
@@ -85,10 +85,8 @@ def _compile(model, label: str, backend: str):
 
 
 def _data_names(compiled) -> set[str]:
-    """The data containers a compiled model reads (numba and JAX models keep them differently)."""
-    if hasattr(compiled, "shared_var_keys"):
-        return {var.name for var in compiled.shared_var_keys}
-    return set(compiled._shared_data)
+    """The data containers a compiled numba model reads."""
+    return {var.name for var in compiled.shared_var_keys}
 
 
 def _nutpie(compiled, model, sampler, seed: int, label: str, accept: float):
@@ -143,12 +141,16 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
     if sampler.nuts_sampler != "nutpie":
         with model:
             return sample(sampler, seed, label, target_accept)  # records the fit itself
+    accept = sampler.target_accept if target_accept is None else target_accept
+    if backend_of(sampler) == "jax":
+        # nutpie's JAX functions fold the data into the log density when they are compiled (new data reach only the
+        # deterministics), so each fit compiles afresh, in seconds, with its own data in place.
+        return _nutpie(_compile(model, label, "jax"), model, sampler, seed, label, accept)
     if entry["compiled"] is None:
         entry["compiled"] = _compile(model, label, backend_of(sampler))
     # A data container the graph does not read (a ring's flags when there is no ring) is not in the compiled model.
     used = _data_names(entry["compiled"])
     compiled = entry["compiled"].with_data(**{k: v for k, v in data.items() if k in used})
-    accept = sampler.target_accept if target_accept is None else target_accept
     return _nutpie(compiled, model, sampler, seed, label, accept)
 
 
