@@ -171,8 +171,8 @@ def forces(params_path: str, force_list: list[str] | None, prophet: bool) -> int
 def speed(draws: int) -> int:
     from workbench.data import demo
     from workbench.models import negbin, prophet_model
+    from workbench.models.sampling import Sampler
     from workbench.models.series import series_matrix
-    from workbench.params import SamplerSection
 
     panel = demo.generate(20240401, "2015-04", "2025-12", 1.0)
     panel = panel[panel["category"] != "Anti-social behaviour"]
@@ -180,7 +180,7 @@ def speed(draws: int) -> int:
     print(f"demo panel: {len(data.keys)} series ({data.keys['area'].nunique()} areas x "
           f"{data.keys['category'].nunique()} categories) x {len(data.periods)} months")
     cfg = negbin.ModelConfig(shocks=[negbin.Shock("covid", "2020-04", "2021-03")])
-    sampler = SamplerSection(draws=draws, tune=draws, chains=2, cores=2)
+    sampler = Sampler(draws=draws, tune=draws, chains=2, cores=2)
     end = pd.Timestamp("2028-03-01")
     for label in ("first run (compile cache may be cold)", "second run (warm cache)"):
         t0 = time.perf_counter()
@@ -239,12 +239,12 @@ def calibration(replicates: int, draws: int, walk_df: float | None = None,
     import numpy as np
 
     from workbench.models import negbin
-    from workbench.params import SamplerSection
+    from workbench.models.sampling import Sampler
 
     areas, categories, history, ahead = 6, 3, 32, 8
     cfg = negbin.ModelConfig(series_level_walk=True, category_level_walk=True, level_walk_df=walk_df,
                              category_walk_df=category_walk_df, fourier_order=1, shocks=[])
-    sampler = SamplerSection(draws=draws, tune=draws, chains=2, cores=2)
+    sampler = Sampler(draws=draws, tune=draws, chains=2, cores=2)
     probs = (0.80, 0.90, 0.95)
     hits = {(w, p): [] for w in ("h1-4", "h5-8") for p in probs}
     worst_rhat, started = 1.0, time.perf_counter()
@@ -320,7 +320,7 @@ def validate(params_path: str, origin: str, overrides: list[str], growths: list[
     train, actual = train.subset(np.nonzero(keep)[0]), actual[keep]
     print(f"origin {origin}: {len(train.keys)} series, {H} ahead; model overrides {update or 'none'}", flush=True)
     started = time.perf_counter()
-    fitted = negbin.fit(train, negbin.ModelConfig.from_params(model), run.sampler, run.seed)
+    fitted = negbin.fit(train, model.settings(), run.sampler.settings(), run.seed)
     print(f"fit {time.perf_counter() - started:.0f} s; {negbin.diagnostics(fitted).message()}")
     rows, first = [], None
     for g in growths or [model.spread_growth]:

@@ -23,14 +23,14 @@ sys.path.insert(0, str(REPO))
 def speed() -> None:
     from workbench.evaluations.hotspot import summarise
     from workbench.models import cits
-    from workbench.params import SamplerSection
+    from workbench.models.sampling import Sampler
     from workbench.reference import prior
 
     EVIDENCE_PRIOR, SPILLOVER_PRIOR = prior("hotspot_effect"), prior("hotspot_spillover")
 
     rng = np.random.default_rng(1)
     design, _ = cits.simulate(rng, -0.174, 0.0, n_hot=20, n_ring=60, n_ctrl=200, pre=24, post=12)
-    sampler = SamplerSection(draws=1000, tune=1000, chains=2, cores=2)
+    sampler = Sampler(draws=1000, tune=1000, chains=2, cores=2)
     for label in ("first run (may compile)", "second run"):
         t0 = time.perf_counter()
         fit = cits.fit(design, cits.Prior(EVIDENCE_PRIOR["mean"], EVIDENCE_PRIOR["sd"]),

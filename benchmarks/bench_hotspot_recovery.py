@@ -32,14 +32,14 @@ CASES = [(-0.174, 0.0), (0.0, 0.0), (-0.357, 0.0953), (0.0953, 0.0), (-0.174, -0
 def recovery(n: int, prior_name: str, draws: int, seed: int = 20240401, n_ring: int = 60, n_ctrl: int = 200,
              n_hot: int = 20, say=print) -> dict:
     from workbench.models import cits
-    from workbench.params import SamplerSection
+    from workbench.models.sampling import Sampler
     from workbench.reference import prior as reference_prior
 
     evidence, sceptical, spillover = (reference_prior(k) for k in ("hotspot_effect", "hotspot_sceptical", "hotspot_spillover"))
     prior = {"evidence": evidence, "sceptical": sceptical, "weak": WEAK_PRIOR}[prior_name]
     ep = cits.Prior(prior["mean"], prior["sd"])
     sp = cits.Prior(spillover["mean"], spillover["sd"])
-    sampler = SamplerSection(draws=draws, tune=draws, chains=2, cores=2)
+    sampler = Sampler(draws=draws, tune=draws, chains=2, cores=2)
     rows = []
     t0 = time.perf_counter()
     for i in range(n):

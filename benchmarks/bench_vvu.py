@@ -35,9 +35,9 @@ def recovery(n: int, draws: int, concentration: float = 0.2, seed: int = 2024040
     import pandas as pd
 
     from workbench.models import synth
-    from workbench.params import SamplerSection
+    from workbench.models.sampling import Sampler
 
-    sampler = SamplerSection(draws=draws, tune=draws, chains=2, cores=2)
+    sampler = Sampler(draws=draws, tune=draws, chains=2, cores=2)
     rows = []
     t0 = time.perf_counter()
     for i in range(n):

@@ -12,7 +12,7 @@ import pytest
 from workbench import dates, yardstick
 from workbench.evaluations import backtest as bt
 from workbench.evaluations import goal as G
-from workbench.evaluations import claims, hotspot, overview, scorecard, vvu
+from workbench.evaluations import claims, hotspot, nowcast, overview, scorecard, vvu
 from workbench.evaluations.result import Result, Summary
 from workbench.models.effects import Effect
 from workbench.models.series import SeriesSet
@@ -61,6 +61,7 @@ def _defined_names(path: Path) -> set[str]:
 
 def test_each_rule_and_helper_is_defined_in_one_module():
     homes = {"converged": "models/__init__.py", "RHAT_MAX": "models/__init__.py", "ESS_MIN": "models/__init__.py",
+             "Diagnostics": "models/__init__.py", "Sampler": "models/sampling.py",
              "INTERVAL": "yardstick.py", "likelihood_words": "yardstick.py", "PLACEBO_P_MAX": "yardstick.py",
              "PRE_TREND_TOLERANCE": "yardstick.py", "fy_label": "dates.py", "fy_periods": "dates.py",
              "financial_year": "dates.py", "quarter_of": "dates.py"}
@@ -70,9 +71,44 @@ def test_each_rule_and_helper_is_defined_in_one_module():
             assert where == homes[name], f"{name} is defined in {where}; its one home is {homes[name]}"
 
 
+def _imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function."""
+    found = set()
+    for n in ast.walk(ast.parse(path.read_text())):
+        if isinstance(n, ast.Import):
+            found |= {a.name for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and n.module:
+            found |= {n.module} | {f"{n.module}.{a.name}" for a in n.names}
+    return found
+
+
+def test_models_take_plain_settings_not_the_params_schema():
+    for path in (PACKAGE / "models").rglob("*.py"):
+        schema = {m for m in _imported_modules(path) if m == "workbench.params" or m.startswith("workbench.params.")}
+        assert not schema, f"{path.relative_to(PACKAGE)} imports {sorted(schema)}"
+    from dataclasses import fields
+
+    from workbench.models.sampling import Sampler, check_sampler
+    from workbench.params import SamplerSection, sampler_settings
+
+    section = SamplerSection(draws=50, chains=3, adaptation="low_rank", backend="numba")
+    plain = section.settings()
+    assert [f.name for f in fields(Sampler)] == list(SamplerSection.model_fields)
+    assert Sampler() == SamplerSection().settings()  # the same defaults
+    assert plain == Sampler(draws=50, chains=3, adaptation="low_rank", backend="numba")
+    assert sampler_settings(section) == plain and sampler_settings(plain) is plain and sampler_settings(None) is None
+    assert check_sampler(plain) == Sampler(draws=50, chains=2, adaptation="low_rank", backend="numba")
+    from workbench.models.negbin import ModelConfig, Shock
+    from workbench.params import ForecastModelParams
+
+    shock = {"name": "x", "start": "2020-04", "end": "2020-06"}
+    config = ForecastModelParams(trend_damping=0.8, shocks=[shock]).settings()
+    assert config == ModelConfig(trend_damping=0.8, shocks=[Shock("x", "2020-04", "2020-06")])
+
+
 def test_every_evaluation_result_has_figures_checks_and_a_summary():
     for cls in (G.GoalResult, hotspot.HotspotResult, vvu.VVUResult, bt.BacktestResult, overview.OverviewResult,
-                scorecard.ScorecardResult, claims.ClaimsResult):
+                scorecard.ScorecardResult, claims.ClaimsResult, nowcast.NowcastResult):
         assert issubclass(cls, Result)
         for method in ("figures", "checks", "summary"):
             assert getattr(cls, method) is not getattr(Result, method), f"{cls.__name__}.{method}"
@@ -99,3 +135,19 @@ def test_the_overview_result_has_the_same_shape():
     assert "No month is missing" in out.paragraph and len(out.table)
     assert res.checks()["check"].tolist() == ["no missing months", "loading raised no warnings"]
     assert res.checks_passed() and res.figures()["months_missing"] == 0
+
+
+def test_the_nowcast_result_checks_each_fit_it_made():
+    from types import SimpleNamespace
+
+    from workbench.models import Diagnostics
+
+    def fit(*d):
+        return SimpleNamespace(diagnostics=Diagnostics(*d))
+
+    res = nowcast.NowcastResult(None, None, fit(1.0, 800.0, 0), None, fit(1.05, 100.0, 2), known={"x": 1})
+    checks = res.checks()
+    assert checks["check"].tolist() == ["sampler converged (crime)", "sampler converged (asb)"]
+    assert checks["passed"].tolist() == [True, False] and not res.checks_passed() and res.figures() == {"x": 1}
+    assert checks["value"].iloc[0].startswith("Sampler diagnostics fine: r-hat max 1.000, bulk ESS min 800, 0 div")
+    assert "(the rule: r-hat at most 1.01, bulk ESS at least 400, no divergences)" in checks["value"].iloc[1]

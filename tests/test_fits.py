@@ -10,10 +10,10 @@ import pytest
 
 from workbench import fits
 from workbench.errors import DataError
-from workbench.models.sampling import sample
-from workbench.params import SamplerSection, notebook_config
+from workbench.models.sampling import Sampler, sample
+from workbench.params import notebook_config
 
-SAMPLER = SamplerSection(draws=60, tune=60, chains=1, cores=1)
+SAMPLER = Sampler(draws=60, tune=60, chains=1, cores=1)
 
 
 def _poisson_fit(seed: int, label: str = "the test fit"):

@@ -9,15 +9,16 @@ import pandas as pd
 import pytest
 
 from workbench.models import negbin
+from workbench.models.sampling import Sampler
 from workbench.models.series import SeriesSet
-from workbench.params import ForecastModelParams, SamplerSection
+from workbench.params import ForecastModelParams
 
 SD = 0.06  # the simulated level's innovation sd a quarter
 
 
 def fit_recovering(data: SeriesSet, cfg: negbin.ModelConfig, var: str, truth: float):
     """Fit ``cfg`` to ``data`` and check that the 95% interval of the step scale ``var`` covers ``truth``."""
-    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
+    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2), seed=5)
     sd = fitted.draws(var).ravel()
     assert np.quantile(sd, 0.025) < truth < np.quantile(sd, 0.975)
     assert negbin.diagnostics(fitted).divergences == 0
@@ -78,7 +79,7 @@ def wandering():
     mu = np.exp(np.log(np.linspace(200, 800, len(keys)))[:, None] + season[None, :] + x)
     data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
     cfg = negbin.ModelConfig(series_level_walk=True, trend_damping=0.8)
-    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=5)
+    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2), seed=5)
     return data, fitted
 
 
@@ -201,7 +202,7 @@ def test_two_walks_of_one_series_each_are_an_error_naming_the_fix():
     cfg = negbin.ModelConfig(category_level_walk=True, series_level_walk=True)
     with pytest.raises(ValueError, match="series_level_walk and model.category_level_walk are the same walk.*"
                                          "set one of them to false"):
-        negbin.fit(data, cfg, SamplerSection(draws=10, tune=10, chains=1, cores=1), seed=1)
+        negbin.fit(data, cfg, Sampler(draws=10, tune=10, chains=1, cores=1), seed=1)
 
 
 @pytest.mark.parametrize("areas, cats, walks, clash", [

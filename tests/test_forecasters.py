@@ -100,7 +100,7 @@ def test_a_new_forecaster_runs_through_goal_tracking(panel, recent_mean):
     assert figures["p_goal_met"] == summaries["Recent mean"]["p_goal_met"]  # the first model is the headline
     assert set(figures["by_model"]) == {model_key("Recent mean"), "seasonal_naive"}
     assert figures["diagnostics"] == {"ok": True}
-    text = G.summary_text(summaries, asb, run, "demo")
+    text = G.GoalResult(summaries, asb, run).summary("demo").paragraph
     assert "Recent mean and Seasonal naive" in text
     found = findings.goal(summaries, run, figures, panel, "demo")
     assert "P(goal met)" in found["answer"] and "Seasonal naive: P(goal met)" in found["answer"]
@@ -117,7 +117,7 @@ def test_a_new_forecaster_runs_through_the_backtest(panel, recent_mean):
     t = res.table().xs(12, level="horizon")
     assert (t["MASE"] > 0).all() and t["80% coverage"].between(0, 1).all()
     assert set(res.figures()["h12"]) == {"recent_mean", "seasonal_naive"}
-    assert "Recent mean" in res.summary_text("months", "demo")
+    assert "Recent mean" in res.summary("demo").paragraph
     assert findings.backtest(res, "months", panel, "demo")["checks"]
 
 

@@ -9,8 +9,9 @@ import pytest
 from workbench.data import demo
 from workbench.evaluations import goal as G
 from workbench.models import negbin
+from workbench.models.sampling import Sampler
 from workbench.models.series import SeriesSet, series_matrix
-from workbench.params import GoalTrackingParams, SamplerSection
+from workbench.params import GoalTrackingParams
 
 
 def _set(periods, y, areas=("A", "B"), cats=("Burglary", "Burglary")):
@@ -100,7 +101,7 @@ def test_summary_names_a_widened_spread_among_the_assumptions(flat):
 
     def summary(growth):
         run = SimpleNamespace(fitted={BAYES: SimpleNamespace(spread_growth=growth)}, diagnostics=ok)
-        return G.summary_text({BAYES: s}, {}, run, "test data")
+        return G.GoalResult({BAYES: s}, {}, run).summary("test data").paragraph
 
     assert "spread" not in summary(0.0)
     assert "widened beyond the model's own by 30% of their spread for each year ahead" in summary(0.3)
@@ -118,7 +119,7 @@ def test_summary_says_whether_the_settings_are_validated(flat):
 
     def summary(v):
         run = SimpleNamespace(fitted={}, diagnostics=SimpleNamespace(ok=True), validation=v)
-        return G.summary_text({BAYES: s}, {}, run, "test data")
+        return G.GoalResult({BAYES: s}, {}, run).summary("test data").paragraph
 
     ok = summary(validation(ForecastModelParams(preset="demo"), "area_category", "demo"))
     assert "Settings: validated" in ok and "params/backtest-demo.yaml" in ok
@@ -136,7 +137,7 @@ def test_summary_sets_each_per_series_model_beside_the_pooled_one(flat):
     s = {m: G.track(G.Goal(2023, 2027, 0.40), m, "crime", data, future, d, rows).summary()
          for m, d in ((BAYES, draws), (ETS, draws), (PROPHET, draws * 2))}
     run = SimpleNamespace(fitted={}, diagnostics=SimpleNamespace(ok=True))
-    text = G.summary_text(s, {}, run, "test data")
+    text = G.GoalResult(s, {}, run).summary("test data").paragraph
     assert "Bayesian NegBin and ETS agree on the chance of meeting the crime goal" in text
     assert "Bayesian NegBin and Prophet disagree" in text
     assert "ETS (ETS)" not in text and "crime (ETS): the goal is" in text
@@ -210,7 +211,7 @@ def demo_fit():
     panel = demo.generate(7, "2015-04", "2025-12", 0.1)
     data = series_matrix(panel, ("category",))
     cfg = negbin.ModelConfig(shocks=[negbin.Shock("covid", "2020-04", "2021-03")])
-    fitted = negbin.fit(data, cfg, SamplerSection(draws=300, tune=300, chains=2, cores=2), seed=11)
+    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2), seed=11)
     return data, fitted
 
 

@@ -14,7 +14,8 @@ from workbench.data.geography import distance_m, read_centroids
 from workbench.errors import DataError
 from workbench.evaluations import hotspot as HS
 from workbench.models import cits
-from workbench.params import HotspotParams, HotspotPoint, SamplerSection, load_params
+from workbench.models.sampling import Sampler
+from workbench.params import HotspotParams, HotspotPoint, load_params
 from workbench.reference import harm_weights
 
 START = pd.Timestamp("2024-01-01")
@@ -241,7 +242,7 @@ def test_a_missing_centroids_path_names_the_params_line(write_params, ci_params)
 def test_low_rank_mass_matrix_from_params_samples():
     rng = np.random.default_rng(3)
     design, _ = cits.simulate(rng, -0.2, 0.0, n_hot=4, n_ring=4, n_ctrl=10, pre=12, post=6)
-    sampler = SamplerSection(draws=50, tune=50, chains=1, cores=1, adaptation="low_rank")
+    sampler = Sampler(draws=50, tune=50, chains=1, cores=1, adaptation="low_rank")
     fit = cits.fit(design, cits.Prior(0.0, 0.5), cits.Prior(0.0, 0.5), sampler, 1)
     assert fit.draws("effect").shape == (50,)
 

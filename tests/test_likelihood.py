@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from workbench.models import cits, likelihood, sampling
-from workbench.params import SamplerSection
 
 
 def test_grouped_negbin_equals_the_negative_binomial_log_pmf():
@@ -40,7 +39,7 @@ def _design(seed: int) -> cits.Design:
 @pytest.mark.parametrize("backend", ["jax", "numba"])
 def test_a_reused_compiled_model_fits_the_new_data_exactly_as_a_fresh_compile(backend):
     """A model sampled again with new data gives what a fresh compile on those data gives: never the old data's posterior."""
-    sampler = SamplerSection(draws=60, tune=60, chains=1, cores=1, backend=backend)
+    sampler = sampling.Sampler(draws=60, tune=60, chains=1, cores=1, backend=backend)
     prior, spill = cits.Prior(0.0, 0.2), cits.Prior(0.0, 0.1)
     sampling._COMPILED.clear()
     first = cits.fit(_design(2), prior, spill, sampler, 5).draws("effect")

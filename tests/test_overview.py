@@ -56,7 +56,7 @@ def test_change_is_withheld_when_a_window_has_missing_months(two_years):
     assert np.isnan(t.loc[ov.ALL_CRIME, "change_pct"])
     figures = ov.headline(gap, 12)
     assert figures["crime_change_pct"] is None and figures["months_missing"] == 1
-    text = ov.summary_text(figures, "synthetic demo data")
+    text = ov.OverviewResult(gap, 12, known=figures).summary("synthetic demo data").paragraph
     assert "no comparison" in text and "1 month(s)" in text and "synthetic demo data" in text
 
 

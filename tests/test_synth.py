@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from workbench.models import synth
-from workbench.params import SamplerSection
+from workbench.models.sampling import Sampler
 
 
 def test_classical_weights_recover_an_exact_mix():
@@ -46,7 +46,7 @@ def test_data_checks():
 def test_bayesian_synthetic_control_recovers_a_known_effect():
     rng = np.random.default_rng(np.random.SeedSequence(20240401, spawn_key=(2,)))
     data, truth = synth.simulate(rng, np.log(0.8))
-    fit = synth.fit(data, SamplerSection(draws=300, tune=300, chains=2, cores=2), 11)
+    fit = synth.fit(data, Sampler(draws=300, tune=300, chains=2, cores=2), 11)
     lo, med, hi = np.percentile(fit.effect_pct(), [5, 50, 95])
     assert lo <= truth.effect_pct <= hi, (lo, med, hi, truth.effect_pct)
     assert hi < 0  # a 20% fall is found

@@ -43,6 +43,7 @@ from workbench.models import forecasters
 from workbench.models.naive import NAIVE, seasonal_naive  # noqa: F401
 from workbench.models.negbin import UNWIDENED  # noqa: F401  (scored beside the widened fit when spread_growth > 0)
 from workbench.models.series import SeriesSet
+from workbench.params import forecaster_settings, sampler_settings
 from workbench.yardstick import HI_Q, LO_Q
 
 #: The models a params file that names none backtests (less those its ``prophet`` / ``ets`` flags turn off).
@@ -212,19 +213,17 @@ class BacktestResult(Result):
         } for m, r in t.iterrows()])
 
     def summary(self, label: str) -> Summary:
-        """The scores by horizon and model, and the paragraph of :meth:`summary_text`."""
-        return Summary(self.table(), self.summary_text(self.word, label))
-
-    def summary_text(self, word: str, label: str) -> str:
-        """One paragraph on the longest horizon: the most accurate model and each model's coverage."""
+        """The scores by horizon and model, and one paragraph on the longest horizon: the most accurate model and
+        each model's coverage."""
+        table = self.table()
         h = int(self.scores["horizon"].max())
-        t = self.table().xs(h, level="horizon")
+        t = table.xs(h, level="horizon")
         per_model = " ".join(
             f"{m}: MASE {r['MASE']:.2f}, 80% interval covered {r['80% coverage']:.0%}, 95% covered {r['95% coverage']:.0%}."
             for m, r in t.iterrows()
         )
-        return (f"Over the first {h} {word} after each origin the most accurate median forecast came from "
-                f"**{t['MASE'].idxmin()}**. {per_model} ({label})")
+        return Summary(table, f"Over the first {h} {self.word} after each origin the most accurate median forecast "
+                              f"came from **{t['MASE'].idxmin()}**. {per_model} ({label})")
 
 
 def check_origins(data, origins: list[str], horizons: list[int]) -> dict[str, int]:
@@ -268,7 +267,7 @@ def check(p, run, panel: pd.DataFrame) -> None:
     data = layout(panel, ("area", "category") if p.series_by == "area_category" else ("category",))
     check_origins(data, p.origins, p.horizons)
     if "negbin" in model_keys(p):
-        negbin.check_config(negbin.ModelConfig.from_params(p.model), data.keys)
+        negbin.check_config(p.model.settings(), data.keys)
 
 
 def model_keys(p) -> list[str]:
@@ -281,14 +280,17 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
         bayes: bool = True, models: list[str] | None = None) -> BacktestResult:
     """Rolling-origin backtest of every model on ``data``.
 
-    ``models`` are forecaster keys (:func:`workbench.models.forecasters.registry`); without them, the default set
-    less those the ``prophet``, ``ets`` and ``bayes`` flags turn off (``bayes=False``: the per-series models alone).
+    ``model_params`` is the notebook's ``model:`` section and ``sampler`` the run's ``sampler:`` (None when no model
+    samples). ``models`` are forecaster keys (:func:`workbench.models.forecasters.registry`); without them, the
+    default set less those the ``prophet``, ``ets`` and ``bayes`` flags turn off (``bayes=False``: the per-series
+    models alone).
     """
     H = max(horizons)
     rows, times, left_out, missed = [], [], [], []
     starts = check_origins(data, origins, horizons)  # every origin before fitting anything
     keys = list(models) if models is not None else forecasters.keys_from_flags(DEFAULT_MODELS, prophet, ets, bayes)
-    made = forecasters.settings(model_params, prophet_samples, ets_samples)
+    made = forecaster_settings(model_params, prophet_samples, ets_samples)
+    sampler = sampler_settings(sampler)
     if "negbin" in keys:
         from workbench.models import negbin
 

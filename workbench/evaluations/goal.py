@@ -152,7 +152,7 @@ def check_series(goal: Goal, p, data) -> None:
     if p.measure == "harm":
         harm_rows(data, rows, p.harm_scheme, p.harm_unweighted)
     if "negbin" in model_keys(p):
-        negbin.check_config(negbin.ModelConfig.from_params(p.model), data.keys)
+        negbin.check_config(p.model.settings(), data.keys)
 
 
 def series_by(p) -> tuple[str, ...]:
@@ -407,13 +407,15 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
 
     from workbench.models import forecasters
     from workbench.models.series import series_matrix
+    from workbench.params import forecaster_settings, sampler_settings
     from workbench.presets import validation
 
     goal = Goal(params.baseline_year, params.target_year, params.reduction)
     data = series_matrix(panel, series_by(params))
     check_series(goal, params, data)  # as before a run: nothing is fitted on data that cannot answer
     end = fy_periods(goal.target_year, data.step)[-1]
-    made = forecasters.settings(params.model, params.prophet_samples, params.ets_samples)
+    made = forecaster_settings(params.model, params.prophet_samples, params.ets_samples)
+    sampler = sampler_settings(sampler)
     forecasts, seconds, fitted = {}, {}, {}
     for key in model_keys(params):
         model = forecasters.build(key, **made.get(key, {}))
@@ -477,7 +479,7 @@ def validation_sentence(v: dict) -> str:
     return f"**Settings: not validated** -- {v['reason']}."
 
 
-def summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, label: str) -> str:
+def _summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, label: str) -> str:
     """The plain-English summary: each model's verdict on crime and ASB, and the assumptions behind it."""
     parts = [plain_summary(s, label) for s in crime.values()]
     parts += [plain_summary(s, label) for s in asb.values()]
@@ -521,5 +523,5 @@ class GoalResult(Result):
                               "value": "converged" if ok else "poor convergence", "passed": ok}])
 
     def summary(self, label: str) -> Summary:
-        """The goal figures side by side, and the paragraph of :func:`summary_text`."""
-        return Summary(comparison(self.crime), summary_text(self.crime, self.asb, self.run, label))
+        """The goal figures side by side, and the paragraph of :func:`_summary_text`."""
+        return Summary(comparison(self.crime), _summary_text(self.crime, self.asb, self.run, label))

@@ -46,6 +46,7 @@ from workbench.errors import DataError, ParamDataError
 from workbench.evaluations.result import Result, Summary
 from workbench.models import cits
 from workbench.models.sampling import check_sampler
+from workbench.params import sampler_settings
 from workbench.yardstick import INTERVAL, PLACEBO_P_MAX, PRE_TREND_TOLERANCE
 
 MIN_PRE, MIN_POST = 6, 3  # covered months the window needs before the start and from it (also for a placebo start)
@@ -518,8 +519,8 @@ class HotspotResult(Result):
         return fig
 
     def summary(self, label: str) -> Summary:
-        """The effect under each prior, and the paragraph of :func:`summary_text`."""
-        return Summary(self.sensitivity(), summary_text(self, label))
+        """The effect under each prior, and the paragraph of :func:`_summary_text`."""
+        return Summary(self.sensitivity(), _summary_text(self, label))
 
 
 def placebo_starts(design: cits.Design, start: pd.Timestamp, offsets: list[int]) -> list[tuple[int, pd.Timestamp, cits.Design]]:
@@ -570,6 +571,7 @@ def run(panel: pd.DataFrame, p, centroids: pd.DataFrame, hotspots: list, sampler
     import time
 
     t0 = time.perf_counter()
+    sampler = sampler_settings(sampler)
     out, start, roles, cols, design, placebos = prepare(panel, p, centroids, hotspots)
     months = out.months[cols]
     say(f"{len(roles.hotspots)} hotspots, {len(roles.ring)} ring LSOAs, {len(roles.controls)} matched controls; "
@@ -626,7 +628,7 @@ def _prior_verdict(evidence: dict, sceptical: dict) -> str:
             "data alone are not decisive.")
 
 
-def summary_text(res: HotspotResult, label: str) -> str:
+def _summary_text(res: HotspotResult, label: str) -> str:
     """A plain-English paragraph: the effect, what it means in crimes and harm, spillover and the checks."""
     r = res.main.row()
     sc = res.fits["sceptical prior"].row()

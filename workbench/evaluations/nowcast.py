@@ -27,8 +27,11 @@ import pandas as pd
 
 from workbench.data import multisource as MS
 from workbench.evaluations.goal import Goal, fy_label, fy_periods
+from workbench.evaluations.result import Result, Summary
 from workbench.models import nowcast as N
+from workbench.models import Diagnostics
 from workbench.models.negbin import Shock
+from workbench.params import sampler_settings
 from workbench.yardstick import HI_Q, INTERVAL, LO_Q, likelihood_words
 
 Q = (LO_Q, 0.5, HI_Q)
@@ -81,7 +84,7 @@ class MeasureFit:
     months: pd.DatetimeIndex
     draws: np.ndarray  # (D, G, M) latent monthly means
     latest: pd.Timestamp
-    diagnostics: N.Diagnostics
+    diagnostics: Diagnostics
 
     def total(self, first: pd.Timestamp, last: pd.Timestamp) -> np.ndarray:
         sel = (self.months >= first) & (self.months <= last)
@@ -105,7 +108,7 @@ def fit_measure(sources: MS.Sources, measure: str, p, sampler, seed: int, kinds:
     latest = latest or sources.latest_month
     ends = [s + pd.DateOffset(months=int(m) - 1) for s, m in zip(obs["start"], obs["months"])]
     d = N.design(obs, sorted(obs["group"].unique()), p.start, max(ends), reference)
-    f = N.fit(d, config(p), sampler, seed, label=f"the {measure} nowcast ({label})")
+    f = N.fit(d, config(p), sampler_settings(sampler), seed, label=f"the {measure} nowcast ({label})")
     months, draws = f.path(pd.Timestamp(f"{p.target_year + 1}-03-01"), seed)
     return MeasureFit(measure, label, f, months, draws, latest, N.diagnostics(f))
 
@@ -228,13 +231,16 @@ def csp_table(sources: MS.Sources, mf: MeasureFit, figures: dict, goal: Goal, se
 
 
 @dataclass
-class WhereWeStand:
+class NowcastResult(Result):
+    """Where we stand: every fit of the notebook (crime on every source, and on the Home Office table only; ASB), with
+    the results JSON and the tables :func:`run` made from them."""
+
     goal: Goal
     sources: MS.Sources
     crime: MeasureFit
     crime_ho_only: MeasureFit | None
     asb: MeasureFit | None
-    figures: dict = field(default_factory=dict)
+    known: dict = field(default_factory=dict)  # the results JSON (:func:`figures`: it needs the params)
     tables: dict = field(default_factory=dict)
 
     def fits(self) -> dict[str, MeasureFit]:
@@ -242,8 +248,19 @@ class WhereWeStand:
         named = {"crime": self.crime, "crime_homeoffice_only": self.crime_ho_only, "asb": self.asb}
         return {k: v for k, v in named.items() if v is not None}
 
+    def figures(self) -> dict:
+        return self.known
 
-def run(sources: MS.Sources, p, sampler, seed: int, say=print) -> WhereWeStand:
+    def checks(self) -> pd.DataFrame:
+        return pd.DataFrame([{"check": f"sampler converged ({k})", "value": v.diagnostics.message(),
+                              "passed": bool(v.diagnostics.ok)} for k, v in self.fits().items()])
+
+    def summary(self, label: str) -> Summary:
+        """The goal figures side by side, and the paragraph of :func:`_summary_text`."""
+        return Summary(goal_table(self.known), _summary_text(self.known, label))
+
+
+def run(sources: MS.Sources, p, sampler, seed: int, say=print) -> NowcastResult:
     """Every fit of the notebook: crime on every source (and on the Home Office table only), ASB on every source."""
     goal = Goal(p.baseline_year, p.target_year, p.reduction)
     MS.check_baseline(sources, p.baseline_year)
@@ -259,12 +276,12 @@ def run(sources: MS.Sources, p, sampler, seed: int, say=print) -> WhereWeStand:
     if p.asb and len(sources.of(MS.ASB_MEASURE)):
         say(f"Fitting the ASB nowcast to {len(sources.of(MS.ASB_MEASURE))} observations ...")
         asb = fit_measure(sources, MS.ASB_MEASURE, p, sampler, seed)
-    res = WhereWeStand(goal, sources, crime, ho, asb)
-    res.figures = figures(res, p, seed)
+    res = NowcastResult(goal, sources, crime, ho, asb)
+    res.known = figures(res, p, seed)
     return res
 
 
-def figures(res: WhereWeStand, p, seed: int) -> dict:
+def figures(res: NowcastResult, p, seed: int) -> dict:
     """The results JSON (the keys of the issue), with each source's ratio and each source set's answer."""
     base = official_baseline(res.sources, p.baseline_year)
     crime = goal_figures(res.crime, res.goal, base)
@@ -278,7 +295,7 @@ def figures(res: WhereWeStand, p, seed: int) -> dict:
     if res.crime_ho_only is not None:
         ho = goal_figures(res.crime_ho_only, res.goal, base)
         out["by_sources"]["homeoffice_only"] = {k: ho[k] for k in GOAL_KEYS}
-    out["diagnostics"] = {k: _diag(v) for k, v in res.fits().items()}
+    out["diagnostics"] = {k: v.diagnostics.figures() for k, v in res.fits().items()}
     res.tables["crime_sources"] = src
     if res.asb is not None:
         asb_base = res.asb.fy_total(p.baseline_year)
@@ -317,13 +334,7 @@ def _known_csps(sources: MS.Sources) -> tuple[str, ...] | None:
     return ESSEX_CSPS if sources.force == "essex" else None
 
 
-def _diag(mf: MeasureFit) -> dict:
-    d = mf.diagnostics
-    return {"max_rhat": round(d.max_rhat, 3), "min_ess_bulk": round(d.min_ess_bulk), "divergences": d.divergences,
-            "ok": d.ok}
-
-
-def observations_chart_data(res: WhereWeStand, mf: MeasureFit) -> dict:
+def observations_chart_data(res: NowcastResult, mf: MeasureFit) -> dict:
     """What the chart draws: each source's observations as monthly rates, the latent path's bands, the target path."""
     o = res.sources.of(mf.measure)
     per = o.groupby(["source", "start", "months"], as_index=False)["count"].sum()
@@ -336,7 +347,7 @@ def observations_chart_data(res: WhereWeStand, mf: MeasureFit) -> dict:
     return {"obs": per, "bands": bands}
 
 
-def summary_text(f: dict, label: str) -> str:
+def _summary_text(f: dict, label: str) -> str:
     """The plain-English paragraph, with the assumptions named."""
     parts = [
         f"Recorded crime (Home Office definition, excluding fraud) in the 12 months to {f['latest_month']} is estimated "

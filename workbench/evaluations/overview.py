@@ -234,7 +234,7 @@ def headline(panel: pd.DataFrame, recent_months: int = 12) -> dict:
     }
 
 
-def summary_text(figures: dict, label: str, missing: str = "") -> str:
+def _summary_text(figures: dict, label: str, missing: str = "") -> str:
     """A plain-English paragraph of the headline figures, naming the data and any gaps."""
     from workbench.report import pct
 
@@ -284,6 +284,6 @@ class OverviewResult(Result):
                              {"check": "loading raised no warnings", "passed": not self.panel.attrs.get("warnings")}])
 
     def summary(self, label: str) -> Summary:
-        """The categories' totals, and the paragraph of :func:`summary_text`."""
+        """The categories' totals, and the paragraph of :func:`_summary_text`."""
         return Summary(category_totals(self.panel, self.recent_months),
-                       summary_text(self.figures(), label, self.missing))
+                       _summary_text(self.figures(), label, self.missing))

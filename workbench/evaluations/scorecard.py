@@ -246,7 +246,7 @@ def figures(items: list[Indicator], hs: HarmSummary) -> dict:
     }
 
 
-def summary_text(items: list[Indicator], hs: HarmSummary, areas: pd.DataFrame, conc: pd.DataFrame, label: str,
+def _summary_text(items: list[Indicator], hs: HarmSummary, areas: pd.DataFrame, conc: pd.DataFrame, label: str,
                  min_points: int = 15) -> str:
     """The plain-English summary: what moved, what is off target, and harm against counts."""
     by = {}
@@ -337,8 +337,9 @@ class ScorecardResult(Result):
              "passed": not any(it.reading.provisional for it in self.items)}])
 
     def summary(self, label: str) -> Summary:
-        """Each indicator's status and assurance, and the paragraph of :func:`summary_text`."""
+        """Each indicator's status and assurance, and the paragraph of :func:`_summary_text`."""
         table = pd.DataFrame({"status": [it.reading.status for it in self.items],
                               "assurance": [it.reading.assurance for it in self.items]},
                              index=pd.Index([it.name for it in self.items], name="indicator"))
-        return Summary(table, summary_text(self.items, self.harm, self.areas, self.concentration, label, self.min_points))
+        paragraph = _summary_text(self.items, self.harm, self.areas, self.concentration, label, self.min_points)
+        return Summary(table, paragraph)

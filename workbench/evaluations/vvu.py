@@ -31,6 +31,7 @@ from workbench.evaluations import costbenefit as CB
 from workbench.evaluations.result import Result, Summary
 from workbench.models import cits, converged, synth
 from workbench.models.sampling import check_sampler
+from workbench.params import sampler_settings
 from workbench.yardstick import HI_Q, INTERVAL, LO_Q, PLACEBO_P_MAX, PRE_FIT_MAPE_MAX, interval
 from workbench.yardstick import likelihood_words  # noqa: F401  (vvu.likelihood_words: one yardstick for every summary)
 
@@ -298,8 +299,8 @@ class VVUResult(Result):
         }
 
     def summary(self, label: str) -> Summary:
-        """The two designs side by side, and the paragraph of :func:`summary_text`."""
-        return Summary(self.designs(), summary_text(self, label))
+        """The two designs side by side, and the paragraph of :func:`_summary_text`."""
+        return Summary(self.designs(), _summary_text(self, label))
 
 
 def money(p) -> tuple[CB.Costs, CB.Valuation]:
@@ -344,6 +345,7 @@ def check(p, run, panel: pd.DataFrame) -> None:
 def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
     """The whole evaluation; ``say`` reports progress."""
     t_begin = time.perf_counter()
+    sampler = sampler_settings(sampler)
     s, w, costs, valuation, years = prepare(panel, p)
     say(f"{len(w.donors)} donor forces, {w.t0} quarters before the start and {len(w.periods) - w.t0} after; "
         "fitting the synthetic control ...")
@@ -379,7 +381,7 @@ def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
 # ----------------------------------------------------------------------------- words
 
 
-def summary_text(res: VVUResult, label: str) -> str:
+def _summary_text(res: VVUResult, label: str) -> str:
     f = res.figures()
     unit_table = CB.unit_cost_table(res.valuation.costs, res.unvalued)
     treated = res.names.get(res.window.treated, res.window.treated)

@@ -2,7 +2,7 @@
 
 A *forecaster* is built from plain settings and has a display ``name`` and one method::
 
-    fitted = forecaster.fit(series, sampler, seed)   # series: a SeriesSet; sampler: the params ``sampler:`` section
+    fitted = forecaster.fit(series, sampler, seed)   # series: a SeriesSet; sampler: a sampling.Sampler
     fc = fitted.forecast(until)                      # a Forecast up to and including the period ``until``
     fitted.diagnostics()                             # .ok, .message(), .figures(): the sampler's convergence
     fitted.notes                                     # what the model had to simplify, in words ('' for nothing)
@@ -156,13 +156,3 @@ def keys_from_flags(default: tuple[str, ...], prophet: bool = True, ets: bool = 
     """The models of a params file that names none: ``default`` less those its ``prophet`` / ``ets`` flags turn off."""
     off = {k for k, on in (("prophet", prophet), ("ets", ets), ("negbin", bayes)) if not on}
     return [k for k in default if k not in off]
-
-
-def settings(model_params=None, prophet_samples: int = 1000, ets_samples: int = 1000) -> dict[str, dict]:
-    """Each built-in forecaster's settings, as plain values, from a notebook's ``model:`` section and sample counts."""
-    from workbench.models.negbin import ModelConfig
-
-    config = ModelConfig.from_params(model_params) if model_params is not None else ModelConfig(shocks=[])
-    draws = model_params.forecast_draws if model_params is not None else 1000
-    return {"negbin": {"config": config, "draws": draws}, "prophet": {"samples": prophet_samples, "shocks": config.shocks},
-            "ets": {"samples": ets_samples}, "seasonal_naive": {}}

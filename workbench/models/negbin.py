@@ -89,17 +89,16 @@ same draws, so their uncertainty is right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from workbench.errors import ParamDataError
-from workbench.models import BAYES, ESS_MIN, RHAT_MAX, converged, convergence
+from workbench.models import BAYES, Diagnostics, convergence
 from workbench.models.forecasters import FittedForecaster, Forecast, Forecaster, register
-from workbench.models.sampling import sample
+from workbench.models.sampling import Sampler, sample
 from workbench.models.series import SeriesSet
-from workbench.params import ForecastModelParams, SamplerSection
 
 
 @dataclass
@@ -131,12 +130,6 @@ class ModelConfig:
     spread_growth: float = 0.0
     fourier_order: int = 3
     shocks: list[Shock] = field(default_factory=list)
-
-    @classmethod
-    def from_params(cls, params: ForecastModelParams) -> "ModelConfig":
-        """The model settings of a notebook's ``model:`` section."""
-        same = {f.name: getattr(params, f.name) for f in fields(cls) if f.name != "shocks"}
-        return cls(**same, shocks=[Shock(s.name, s.start, s.end) for s in params.shocks])
 
 
 def fourier(periods: pd.DatetimeIndex, per_year: int, order: int) -> np.ndarray:
@@ -380,7 +373,7 @@ def check_config(config: ModelConfig, keys: pd.DataFrame) -> None:
     same_walk(config, *group_index(keys)[2:])
 
 
-def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int,
+def fit(data: SeriesSet, config: ModelConfig, sampler: Sampler, seed: int,
         label: str = "the pooled forecaster") -> Fitted:
     """Fit the pooled Negative Binomial model to every series of ``data``."""
     import time
@@ -477,38 +470,6 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: SamplerSection, seed: int
         idata = sample(sampler, seed, label)
     return Fitted(data, config, idata, origin, edges, dur_mean, ai, ci, areas, categories,
                   seconds=time.perf_counter() - started)
-
-
-@dataclass
-class Diagnostics:
-    max_rhat: float
-    min_ess_bulk: float
-    divergences: int
-    n_draws: int
-    chains: int
-
-    @property
-    def ok(self) -> bool:
-        return converged(self.max_rhat, self.min_ess_bulk, self.divergences)
-
-    def figures(self) -> dict:
-        return {"max_rhat": round(self.max_rhat, 3), "min_ess_bulk": round(self.min_ess_bulk),
-                "divergences": self.divergences, "ok": self.ok}
-
-    def message(self) -> str:
-        text = (f"r-hat max {self.max_rhat:.3f}, bulk ESS min {self.min_ess_bulk:.0f} "
-                f"({self.chains} chains x {self.n_draws // max(self.chains, 1)} draws), {self.divergences} divergences")
-        if self.ok:
-            return f"Sampler diagnostics fine: {text}."
-        problems = []
-        if self.max_rhat > RHAT_MAX:
-            problems.append(f"r-hat above {RHAT_MAX} (chains disagree)")
-        if self.min_ess_bulk < ESS_MIN:
-            problems.append(f"bulk ESS below {ESS_MIN} (too few effective draws)")
-        if self.divergences:
-            problems.append("divergent transitions (the sampler could not explore part of the posterior)")
-        return (f"WARNING - poor convergence: {'; '.join(problems)}. {text}. Treat these figures as provisional: "
-                "raise sampler.draws / sampler.tune (and target_accept if there are divergences) and run again.")
 
 
 def diagnostics(fitted: Fitted) -> Diagnostics:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.models import ESS_MIN, RHAT_MAX, converged, convergence
+from workbench.models import Diagnostics, convergence
 from workbench.models.negbin import Shock, damped_years, fourier, residual_projection, shock_matrix
 from workbench.models.sampling import sample
 
@@ -222,24 +222,6 @@ def fit(d: Design, config: NowcastConfig, sampler, seed: int, label: str = "the 
         idata = sample(sampler, seed, label)
     config = NowcastConfig(**{**config.__dict__, "shocks": shocks})
     return NowcastFit(d, config, idata, seconds=time.perf_counter() - started)
-
-
-@dataclass
-class Diagnostics:
-    max_rhat: float
-    min_ess_bulk: float
-    divergences: int
-
-    @property
-    def ok(self) -> bool:
-        return converged(self.max_rhat, self.min_ess_bulk, self.divergences)
-
-    def message(self) -> str:
-        text = f"r-hat max {self.max_rhat:.3f}, bulk ESS min {self.min_ess_bulk:.0f}, {self.divergences} divergences"
-        if self.ok:
-            return f"Sampler diagnostics fine: {text}."
-        return (f"WARNING - poor convergence (the rule: r-hat at most {RHAT_MAX}, bulk ESS at least {ESS_MIN}, no "
-                f"divergences): {text}. Treat these figures as provisional: raise sampler.draws / sampler.tune and run again.")
 
 
 def diagnostics(f: NowcastFit) -> Diagnostics:

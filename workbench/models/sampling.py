@@ -1,20 +1,35 @@
 """The one sampling set-up every Bayesian model uses: seeding, exact numerics, nutpie or PyMC, progress.
 
-``sample(sampler, seed, label)`` samples the model in the current ``pm.Model`` context with the params
-file's ``sampler:`` settings. With nutpie (the default) the model is compiled by the ``sampler.backend``:
-JAX (the default) compiles in seconds; numba takes a minute or more per model the first time (its functions are
-cached on disk across kernels) and then samples large models faster. :func:`sample_reused` compiles a graph
-once per kernel and gives it new data (numba; with JAX it compiles each fit afresh). Sampling reports progress through a callback: under ``workbench run``
-progress goes to the terminal, in JupyterLab nutpie's own bar shows in the notebook, and executed notebooks
-never carry it.
+``sample(sampler, seed, label)`` samples the model in the current ``pm.Model`` context with a :class:`Sampler`:
+the params file's ``sampler:`` settings as plain values (``SamplerSection.settings()`` makes one). With nutpie (the
+default) the model is compiled by the ``sampler.backend``: JAX (the default) compiles in seconds; numba takes a
+minute or more per model the first time (its functions are cached on disk across kernels) and then samples large
+models faster. :func:`sample_reused` compiles a graph once per kernel and gives it new data (numba; with JAX each fit compiles afresh). Sampling reports
+progress through a callback: under ``workbench run`` progress goes to the terminal, in JupyterLab nutpie's own bar
+shows in the notebook, and executed notebooks never carry it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass, replace
 
 from workbench import fits, progress
+
+
+@dataclass(frozen=True)
+class Sampler:
+    """The MCMC settings every Bayesian model samples with (the fields, and defaults, of the params ``sampler:``)."""
+
+    draws: int = 1000
+    tune: int = 1000
+    chains: int = 4
+    cores: int = 2
+    target_accept: float = 0.9
+    nuts_sampler: str = "nutpie"  # or "pymc"
+    adaptation: str = "diag"  # nutpie's mass-matrix adaptation, or "low_rank"
+    backend: str = "jax"  # how nutpie compiles a model, or "numba"
 
 
 def exact_numerics() -> None:
@@ -29,8 +44,8 @@ def exact_numerics() -> None:
     pytensor.config.numba__fastmath = False
 
 
-def sampler_kwargs(sampler) -> dict:
-    """Extra NUTS options from the params ``sampler:`` section (nutpie's mass-matrix adaptation)."""
+def sampler_kwargs(sampler: Sampler) -> dict:
+    """Extra NUTS options of the sampler settings (nutpie's mass-matrix adaptation)."""
     if sampler.nuts_sampler == "nutpie" and sampler.adaptation != "diag":
         return {"adaptation": sampler.adaptation}
     return {}
@@ -41,13 +56,13 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def sample(sampler, seed: int, label: str, target_accept: float | None = None):
+def sample(sampler: Sampler, seed: int, label: str, target_accept: float | None = None):
     """Sample the model in the current ``pm.Model`` context; an ``xarray.DataTree`` as ``pm.sample`` returns.
 
     Parameters
     ----------
     sampler
-        The params ``sampler:`` section (draws, tune, chains, cores, target_accept, nuts_sampler, adaptation).
+        The sampler settings (draws, tune, chains, cores, target_accept, nuts_sampler, adaptation, backend).
     seed
         The random seed: the same seed gives the same draws.
     label
@@ -67,12 +82,7 @@ def sample(sampler, seed: int, label: str, target_accept: float | None = None):
             target_accept=accept, nuts_sampler="pymc", random_seed=seed, progressbar=progress.interactive(),
             compute_convergence_checks=False,
         ), label, seed)
-    return _nutpie(_compile(model, label, backend_of(sampler)), model, sampler, seed, label, accept)
-
-
-def backend_of(sampler) -> str:
-    """The compile backend of a ``sampler:`` section (``jax`` unless it names ``numba``)."""
-    return getattr(sampler, "backend", "jax")
+    return _nutpie(_compile(model, label, sampler.backend), model, sampler, seed, label, accept)
 
 
 def _compile(model, label: str, backend: str):
@@ -89,7 +99,7 @@ def _data_names(compiled) -> set[str]:
     return {var.name for var in compiled.shared_var_keys}
 
 
-def _nutpie(compiled, model, sampler, seed: int, label: str, accept: float):
+def _nutpie(compiled, model, sampler: Sampler, seed: int, label: str, accept: float):
     """Draw from a compiled model with progress, attach the model's data, and record the fit."""
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
@@ -109,7 +119,7 @@ _COMPILED: dict = {}
 _KEEP = 8
 
 
-def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target_accept: float | None = None):
+def sample_reused(key, build, data: dict, sampler: Sampler, seed: int, label: str, target_accept: float | None = None):
     """Sample a model whose graph is built once per kernel and then given new data: no compiling again.
 
     Parameters
@@ -128,7 +138,7 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
 
     exact_numerics()
     _quiet()
-    key = (key, backend_of(sampler))
+    key = (key, sampler.backend)
     entry = _COMPILED.pop(key, None)
     if entry is None:
         entry = {"model": build(), "compiled": None}
@@ -142,23 +152,23 @@ def sample_reused(key, build, data: dict, sampler, seed: int, label: str, target
         with model:
             return sample(sampler, seed, label, target_accept)  # records the fit itself
     accept = sampler.target_accept if target_accept is None else target_accept
-    if backend_of(sampler) == "jax":
+    if sampler.backend == "jax":
         # nutpie's JAX functions fold the data into the log density when they are compiled (new data reach only the
         # deterministics), so each fit compiles afresh, in seconds, with its own data in place.
         return _nutpie(_compile(model, label, "jax"), model, sampler, seed, label, accept)
     if entry["compiled"] is None:
-        entry["compiled"] = _compile(model, label, backend_of(sampler))
+        entry["compiled"] = _compile(model, label, sampler.backend)
     # A data container the graph does not read (a ring's flags when there is no ring) is not in the compiled model.
     used = _data_names(entry["compiled"])
     compiled = entry["compiled"].with_data(**{k: v for k, v in data.items() if k in used})
     return _nutpie(compiled, model, sampler, seed, label, accept)
 
 
-def check_sampler(sampler):
+def check_sampler(sampler: Sampler) -> Sampler:
     """The sampler of the refits behind a check (placebo in time, pre-trend): the run's settings on at most two chains.
 
     A check reads one interval (does the placebo effect's interval hold zero?), which the run's draws on two chains
     give; on two cores two chains run side by side, so the refit takes one round of sampling instead of two. The
     main fits, whose figures are reported, keep every chain and the convergence rule.
     """
-    return sampler.model_copy(update={"chains": min(2, sampler.chains)})
+    return replace(sampler, chains=min(2, sampler.chains))

@@ -16,7 +16,9 @@ Evidence (literature priors, VVU costs, forces with VRU funding) is data in ``pa
 from workbench.params.backtest import BacktestParams
 from workbench.params.base import MONTH_RE, EffectPrior, Figure, Strict, reference_default
 from workbench.params.claims import ClaimsParams
-from workbench.params.forecast import DEFAULT_SHOCKS, ForecastersParams, ForecastModelParams, ShockParams
+from workbench.params.forecast import (
+    DEFAULT_SHOCKS, ForecastersParams, ForecastModelParams, ShockParams, forecaster_settings,
+)
 from workbench.params.goal import GoalTrackingParams
 from workbench.params.hotspot import HotspotParams, HotspotPoint
 from workbench.params.nowcast import NowcastModelParams, NowcastParams, SourceSpec
@@ -25,7 +27,7 @@ from workbench.params.run import (
     CELL_KEYS, FILE_CHECKS, INTERACTIVE, NAME_RE, NOTEBOOK_PARAMS, NOTEBOOKS_DIR, PATH_PARAMS, RUNTIME_KEYS,
     SHARED_KEYS, SOURCE_LABELS, DataSection, DemoOptions, DisclosureSection, MatrixSection, NotebookConfig,
     NotebookEntry, PeriodSection, RunParams, SamplerSection, format_errors, load_params, member_name, notebook_config,
-    validate_run,
+    sampler_settings, validate_run,
 )
 from workbench.params.scorecard import ScorecardParams
 from workbench.params.vvu import CostsSection, DonorExclusion, VVUParams
@@ -36,6 +38,6 @@ __all__ = [
     "GoalTrackingParams", "HotspotParams", "HotspotPoint", "INTERACTIVE", "MONTH_RE", "MatrixSection", "NAME_RE",
     "NOTEBOOKS_DIR", "NOTEBOOK_PARAMS", "NotebookConfig", "NotebookEntry", "OverviewParams", "PATH_PARAMS",
     "PeriodSection", "RUNTIME_KEYS", "RunParams", "SHARED_KEYS", "SOURCE_LABELS", "SamplerSection",
-    "ScorecardParams", "ShockParams", "Strict", "VVUParams", "format_errors", "load_params", "member_name",
-    "notebook_config", "reference_default", "validate_run",
+    "ScorecardParams", "ShockParams", "Strict", "VVUParams", "forecaster_settings", "format_errors", "load_params",
+    "member_name", "notebook_config", "reference_default", "sampler_settings", "validate_run",
 ]

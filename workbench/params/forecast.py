@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from workbench.params.base import Strict, _month
+
+if TYPE_CHECKING:
+    from workbench.models.negbin import ModelConfig
 
 
 class ShockParams(Strict):
@@ -69,6 +72,29 @@ class ForecastModelParams(Strict):
                 raise ValueError(f"{df_key} shapes the steps of the random walk that {walk_key} turns on, but "
                                  f"{walk_key} is false: set {walk_key}: true, or remove {df_key}")
         return self
+
+    def settings(self) -> ModelConfig:
+        """These settings as the plain :class:`workbench.models.negbin.ModelConfig` the model takes (all but
+        ``forecast_draws`` and ``preset``)."""
+        from dataclasses import fields
+
+        from workbench.models.negbin import ModelConfig, Shock
+
+        same = {f.name: getattr(self, f.name) for f in fields(ModelConfig) if f.name != "shocks"}
+        return ModelConfig(**same, shocks=[Shock(s.name, s.start, s.end) for s in self.shocks])
+
+
+def forecaster_settings(model: ForecastModelParams | None = None, prophet_samples: int = 1000,
+                        ets_samples: int = 1000) -> dict[str, dict]:
+    """Each built-in forecaster's settings, as plain values, from a notebook's ``model:`` section and sample counts
+    (the keyword arguments of :func:`workbench.models.forecasters.build`)."""
+    from workbench.models.negbin import ModelConfig
+
+    config = model.settings() if model is not None else ModelConfig(shocks=[])
+    draws = model.forecast_draws if model is not None else 1000
+    return {"negbin": {"config": config, "draws": draws},
+            "prophet": {"samples": prophet_samples, "shocks": config.shocks},
+            "ets": {"samples": ets_samples}, "seasonal_naive": {}}
 
 def _forecasters(value: Any) -> Any:
     """``models:``: forecaster keys that are registered (:mod:`workbench.models.forecasters`), each once."""

@@ -21,7 +21,7 @@ import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
@@ -36,6 +36,9 @@ from workbench.params.nowcast import NowcastParams
 from workbench.params.overview import OverviewParams
 from workbench.params.scorecard import ScorecardParams
 from workbench.params.vvu import VVUParams
+
+if TYPE_CHECKING:
+    from workbench.models.sampling import Sampler
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -138,6 +141,18 @@ class SamplerSection(Strict):
     backend: Literal["jax", "numba"] = Field(
         "jax", description="how nutpie compiles a model: jax in seconds; numba in a minute or more per model "
                            "(cached on disk), then sampling faster on large models")
+
+    def settings(self) -> Sampler:
+        """These settings as the plain :class:`workbench.models.sampling.Sampler` the models take."""
+        from workbench.models.sampling import Sampler
+
+        return Sampler(**self.model_dump())
+
+
+def sampler_settings(sampler: SamplerSection | Sampler | None) -> Sampler | None:
+    """What the models take from a ``sampler:`` section: its :meth:`SamplerSection.settings` (a
+    :class:`workbench.models.sampling.Sampler`, or None, as it is)."""
+    return sampler.settings() if isinstance(sampler, SamplerSection) else sampler
 
 
 class DisclosureSection(Strict):
