@@ -95,9 +95,11 @@ def test_backtest_fits_and_scores_only_series_still_recorded():
         assert row["forecasts"] == 18
     assert set(res.figures()["by_category_h6"]) == {"bayesian_negbin", "bayesian_negbin_unwidened", "ets",
                                                     "seasonal_naive"}
-    # The widened forecasts are scored beside the same fit's own: same medians, wider intervals.
+    # The widened forecasts are scored beside the same fit's own: same medians of the log means, wider intervals.
+    # Their predictive medians, from 100 count draws each, differ by Monte Carlo noise (up to about 7% in MASE
+    # over 18 forecasts, either way, across seeds).
     t = res.table().xs(6, level="horizon")
-    assert t.loc[bt.BAYES, "MASE"] == pytest.approx(t.loc[bt.UNWIDENED, "MASE"], rel=0.05)
+    assert t.loc[bt.BAYES, "MASE"] == pytest.approx(t.loc[bt.UNWIDENED, "MASE"], rel=0.1)
     # Each is drawn afresh from 100 posterior draws, so Monte Carlo noise may move one of the 18 outcomes across a bound.
     assert t.loc[bt.BAYES, "80% coverage"] >= t.loc[bt.UNWIDENED, "80% coverage"] - 1 / 18 - 1e-9
     assert t.loc[bt.BAYES, "95% coverage"] >= t.loc[bt.UNWIDENED, "95% coverage"] - 1 / 18 - 1e-9
