@@ -31,13 +31,14 @@ sys.path.insert(0, str(REPO))
 EFFECTS = (0.0, np.log(0.9), np.log(0.8))
 
 
-def recovery(n: int, draws: int, concentration: float = 0.2, seed: int = 20240401, say=print) -> dict:
+def recovery(n: int, draws: int, concentration: float = 0.2, seed: int = 20240401, say=print,
+             backend: str = "jax") -> dict:
     import pandas as pd
 
     from workbench.models import synth
     from workbench.models.sampling import Sampler
 
-    sampler = Sampler(draws=draws, tune=draws, chains=2, cores=2)
+    sampler = Sampler(draws=draws, tune=draws, chains=2, cores=2, backend=backend)
     rows = []
     t0 = time.perf_counter()
     for i in range(n):

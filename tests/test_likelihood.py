@@ -36,7 +36,7 @@ def _design(seed: int) -> cits.Design:
     return design
 
 
-@pytest.mark.parametrize("backend", ["jax", "numba"])
+@pytest.mark.parametrize("backend", ["jax", pytest.param("numba", marks=pytest.mark.slow)])  # numba: a minute of compiling
 def test_a_reused_compiled_model_fits_the_new_data_exactly_as_a_fresh_compile(backend):
     """A model sampled again with new data gives what a fresh compile on those data gives: never the old data's posterior."""
     sampler = sampling.Sampler(draws=60, tune=60, chains=1, cores=1, backend=backend)
