@@ -148,14 +148,12 @@ def sample_reused(key, build, data: dict, sampler: Sampler, seed: int, label: st
     model = entry["model"]
     with model:
         pm.set_data(data)
-    if sampler.nuts_sampler != "nutpie":
+    if sampler.nuts_sampler != "nutpie" or sampler.backend == "jax":
+        # nutpie's JAX functions fold the data into the log density when they are compiled (new data reach only the
+        # deterministics), so with JAX each fit compiles afresh, in seconds, with its own data in place.
         with model:
             return sample(sampler, seed, label, target_accept)  # records the fit itself
     accept = sampler.target_accept if target_accept is None else target_accept
-    if sampler.backend == "jax":
-        # nutpie's JAX functions fold the data into the log density when they are compiled (new data reach only the
-        # deterministics), so each fit compiles afresh, in seconds, with its own data in place.
-        return _nutpie(_compile(model, label, "jax"), model, sampler, seed, label, accept)
     if entry["compiled"] is None:
         entry["compiled"] = _compile(model, label, sampler.backend)
     # A data container the graph does not read (a ring's flags when there is no ring) is not in the compiled model.
