@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/bench_run.py [PARAMS.yaml] [--states cold,warm] [--repeat N]
 
-- cold: an empty PyTensor compile directory and an empty numba cache (a fresh machine after `make venv`);
+- cold: an empty PyTensor compile directory, an empty numba cache and an empty JAX compilation cache (a fresh machine after `make venv`);
 - warm: the same caches again, as they are after the cold run (every later run on that machine).
 
 Runs the command as a child process (so start-up, kernel launch, compiling, sampling and HTML export all
@@ -89,9 +89,10 @@ def main() -> int:
           f"load average at start {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="bench-caches-") as caches:
         env = dict(os.environ)
-        # Both compile caches in a folder of this benchmark's own: cold starts them empty, warm reuses them.
+        # The compile caches in a folder of this benchmark's own: cold starts them empty, warm reuses them.
         env["PYTENSOR_FLAGS"] = f"base_compiledir={caches}/pytensor"
         env["NUMBA_CACHE_DIR"] = f"{caches}/numba"
+        env["JAX_COMPILATION_CACHE_DIR"] = f"{caches}/jax"
         totals = {}
         for state in states:
             for i in range(args.repeat):

@@ -98,6 +98,7 @@ def test_models_take_plain_settings_not_the_params_schema():
     assert plain == Sampler(draws=50, chains=3, adaptation="low_rank", backend="numba")
     assert sampler_settings(section) == plain and sampler_settings(plain) is plain and sampler_settings(None) is None
     assert check_sampler(plain) == Sampler(draws=50, chains=2, adaptation="low_rank", backend="numba")
+    assert check_sampler(Sampler(draws=800, tune=300)) == Sampler(draws=500, tune=300, chains=2)
     from workbench.models.negbin import ModelConfig, Shock
     from workbench.params import ForecastModelParams
 

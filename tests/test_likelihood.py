@@ -50,3 +50,30 @@ def test_a_reused_compiled_model_fits_the_new_data_exactly_as_a_fresh_compile(ba
     fresh = cits.fit(_design(1), cits.Prior(-0.1, 0.1), spill, sampler, 5).draws("effect")
     np.testing.assert_array_equal(fresh, reused)
     assert not np.array_equal(first, reused)
+
+
+_FIT_IN_A_NEW_KERNEL = """
+import sys
+import numpy as np
+from workbench.models import cits, sampling
+design, _ = cits.simulate(np.random.default_rng(3), -0.2, 0.0, n_hot=4, n_ring=6, n_ctrl=12, pre=12, post=6)
+fit = cits.fit(design, cits.Prior(0.0, 0.2), cits.Prior(0.0, 0.1), sampling.Sampler(draws=40, tune=40, chains=1, cores=1), 7)
+np.save(sys.argv[1], fit.draws("effect"))
+"""
+
+
+def test_a_jax_fit_loaded_from_the_compilation_cache_gives_the_same_draws(tmp_path):
+    """JAX's executables are kept on disk across kernels; a later run that loads them draws exactly what a compile did."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "JAX_COMPILATION_CACHE_DIR": str(tmp_path / "jax")}
+    for name in ("compiled", "loaded"):
+        subprocess.run([sys.executable, "-c", _FIT_IN_A_NEW_KERNEL, str(tmp_path / f"{name}.npy")], env=env, check=True,
+                       capture_output=True)
+        if name == "compiled":
+            entries = list((tmp_path / "jax").iterdir())
+            assert entries, "the first kernel left nothing in the compilation cache"
+    assert len(list((tmp_path / "jax").iterdir())) == len(entries)  # the second kernel compiled nothing new
+    np.testing.assert_array_equal(np.load(tmp_path / "compiled.npy"), np.load(tmp_path / "loaded.npy"))

@@ -19,7 +19,8 @@ a control) and month t::
   check (``with_effects=False``, pre-period only) adds a group trend for the
   hotspots and the ring to test that.
 * ``effect`` is the pooled log rate ratio of the hotspots after the start,
-  with hotspot-level deviations partially pooled (``sd_hotspot``); ``dose``
+  with hotspot-level deviations partially pooled (``sd_hotspot``, when there is more than one treated
+  unit); ``dose``
   scales each hotspot's effect by its relative dosage (1 without dosage).
 * ``spillover`` is the log rate ratio of the ring: above zero means crime
   moved next door (displacement), below zero that the benefit spread
@@ -118,13 +119,15 @@ def _data(d: Design, effect_prior: Prior, spillover_prior: Prior, with_effects: 
     }
 
 
-def _build(U: int, T: int, n_hot: int, has_ring: bool, data: dict):
+def _build(U: int, T: int, n_hot: int, has_ring: bool, data: dict, centred: bool = False):
     """The model's graph for ``U`` units, ``T`` months and ``n_hot`` hotspots; every number in it is data.
 
     The fits with either prior, the placebo-in-time fits and the pre-trend check all share it (the checks read
     the pre-period through ``use``), so a kernel compiles it once per shape. The pre-trend terms (``trend_hot``, ``trend_ring``) are switched on by
     ``pretrend``; the effect terms by ``post`` (all zero in the pre-trend check). A term switched off leaves its
-    parameters at their priors, which changes nothing else in the posterior.
+    parameters at their priors, which changes nothing else in the posterior. ``centred`` samples the units' trends
+    themselves rather than their standardised deviations: better where every unit's counts are large (see
+    :data:`CENTRED_MEAN_COUNT`), worse where they are small.
     """
     import pymc as pm
     import pytensor.tensor as pt
@@ -137,7 +140,11 @@ def _build(U: int, T: int, n_hot: int, has_ring: bool, data: dict):
         raw = pm.Normal("month_raw", 0.0, 0.5, dims="month")
         month = pm.Deterministic("month_effect", raw - (raw * x["use"]).sum() / x["use"].sum(), dims="month")
         sd_trend = pm.HalfNormal("sd_trend", 0.1)
-        w = pm.Normal("w", 0.0, 1.0, dims="unit")
+        if centred:
+            # Large counts (forces) pin each unit's trend down: sampled as trends, not as their scaled innovations.
+            w = pm.Deterministic("w", pm.Normal("trend_unit", 0.0, sd_trend, dims="unit") / sd_trend, dims="unit")
+        else:
+            w = pm.Normal("w", 0.0, 1.0, dims="unit")
         # The month effects carry the controls' common trend; units deviate from it (controls by zero on average).
         w_ctrl_mean = (w * x["control"]).sum() / x["control"].sum()
         trend = sd_trend * (w - w_ctrl_mean)
@@ -147,9 +154,14 @@ def _build(U: int, T: int, n_hot: int, has_ring: bool, data: dict):
             trend = trend + x["pretrend"] * pm.Normal("trend_ring", 0.0, PRE_TREND_SD) * x["ring"]
         log_mu = level[:, None] + trend[:, None] * x["tau"][None, :] + month[None, :]
         effect = pm.Deterministic("effect", x["effect_mean"] + x["effect_sd"] * pm.Normal("effect_z", 0.0, 1.0))
-        sd_hot = pm.HalfNormal("sd_hotspot", 0.1)
-        z = pm.Normal("z", 0.0, 1.0, dims="hotspot")
-        per_hot = pm.Deterministic("hotspot_effect", (effect + sd_hot * z) * x["dose_hot"], dims="hotspot")
+        if n_hot > 1:
+            sd_hot = pm.HalfNormal("sd_hotspot", 0.1)
+            z = pm.Normal("z", 0.0, 1.0, dims="hotspot")
+            per_hot = pm.Deterministic("hotspot_effect", (effect + sd_hot * z) * x["dose_hot"], dims="hotspot")
+        else:
+            # One treated unit (a force, as in the VVU evaluation): its deviation from the pooled effect is not
+            # identified by anything, and sampling its scale would be a funnel; the unit's effect is the effect.
+            per_hot = pm.Deterministic("hotspot_effect", effect * x["dose_hot"], dims="hotspot")
         unit_effect = pt.set_subtensor(pt.zeros(U)[x["hot_idx"]], per_hot)
         log_mu = log_mu + unit_effect[:, None] * x["post"][None, :]
         if has_ring:
@@ -161,6 +173,11 @@ def _build(U: int, T: int, n_hot: int, has_ring: bool, data: dict):
     return model
 
 
+#: A mean count per unit and period from which the units' trends are sampled centred (forces by quarter are in the
+#: hundreds and thousands; LSOAs by month in ones and tens).
+CENTRED_MEAN_COUNT = 200.0
+
+
 def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, seed: int,
         with_effects: bool = True, label: str = "the interrupted time series") -> Fit:
     """Sample the model. ``with_effects=False`` leaves out the effect and spillover terms (the pre-trend check)."""
@@ -170,8 +187,9 @@ def fit(design: Design, effect_prior: Prior, spillover_prior: Prior, sampler, se
         raise ValueError("the design needs months both before and after the start")
     data = _data(d, effect_prior, spillover_prior, with_effects)
     n_hot, has_ring = int(d.treated.sum()), bool(d.ring.any())
-    idata = sample_reused(("cits", U, T, n_hot, has_ring, PRE_TREND_SD), lambda: _build(U, T, n_hot, has_ring, data),
-                          data, sampler, seed, label)
+    centred = bool(d.y[:, d.used].mean() >= CENTRED_MEAN_COUNT)
+    idata = sample_reused(("cits", U, T, n_hot, has_ring, PRE_TREND_SD, centred),
+                          lambda: _build(U, T, n_hot, has_ring, data, centred), data, sampler, seed, label)
     return Fit(design, idata, effect_prior)
 
 

@@ -85,11 +85,26 @@ def sample(sampler: Sampler, seed: int, label: str, target_accept: float | None 
     return _nutpie(_compile(model, label, sampler.backend), model, sampler, seed, label, accept)
 
 
+def jax_cache() -> None:
+    """Keep JAX's compiled functions on disk across kernels (``~/.cache/workbench/jax``), as numba's and PyTensor's
+    are: a later run loads each model's executable instead of compiling it again. ``JAX_COMPILATION_CACHE_DIR``
+    chooses another folder; the cache holds XLA's own executables, so a model gives the same draws from it.
+    """
+    import os
+
+    import jax
+
+    if jax.config.jax_compilation_cache_dir is None:
+        jax.config.update("jax_compilation_cache_dir", os.path.join(os.path.expanduser("~"), ".cache", "workbench", "jax"))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+
+
 def _compile(model, label: str, backend: str):
     import nutpie
 
     progress.emit("compile", label=label)
     if backend == "jax":
+        jax_cache()
         return nutpie.compile_pymc_model(model, backend="jax", gradient_backend="jax")
     return nutpie.compile_pymc_model(model, backend="numba")
 
@@ -163,10 +178,16 @@ def sample_reused(key, build, data: dict, sampler: Sampler, seed: int, label: st
 
 
 def check_sampler(sampler: Sampler) -> Sampler:
-    """The sampler of the refits behind a check (placebo in time, pre-trend): the run's settings on at most two chains.
+    """The sampler of the refits behind a check (placebo in time, pre-trend): at most two chains of at most
+    :data:`CHECK_DRAWS` draws each.
 
-    A check reads one interval (does the placebo effect's interval hold zero?), which the run's draws on two chains
-    give; on two cores two chains run side by side, so the refit takes one round of sampling instead of two. The
-    main fits, whose figures are reported, keep every chain and the convergence rule.
+    A check reads one interval (does the placebo effect's 90% interval hold zero?), which 2 x 500 draws give to a
+    Monte Carlo error far below its width; on two cores two chains run side by side, so the refit takes one round of
+    sampling instead of two. The main fits, whose figures are reported, keep every chain, every draw and the
+    convergence rule.
     """
-    return replace(sampler, chains=min(2, sampler.chains))
+    return replace(sampler, chains=min(2, sampler.chains), draws=min(CHECK_DRAWS, sampler.draws))
+
+
+#: The most draws per chain a check's refit takes (:func:`check_sampler`).
+CHECK_DRAWS = 500
