@@ -68,6 +68,22 @@ def test_publication_report_renders(overview_run):
 
 
 @pytest.mark.notebooks
+def test_publication_report_leaves_out_where_the_code_lives(overview_run):
+    """The analyst's HTML says which modules hold the logic; a board paper does not."""
+    assert "The logic lives in" in (overview_run / f"{NB}.html").read_text()
+    publication = (overview_run / f"{NB}.publication.html").read_text()
+    assert "The logic lives in" not in publication and "workbench.evaluations" not in publication
+
+
+def test_analyst_paragraphs_are_removed_and_the_rest_kept():
+    from workbench.runner import analyst_text_removed
+
+    text = "# Title\n\nWhat this answers.\n\nThe logic lives in `workbench.x`;\nthis notebook calls it.\n\nRead on."
+    assert analyst_text_removed(text) == "# Title\n\nWhat this answers.\n\nRead on."
+    assert analyst_text_removed("No pointer here.") == "No pointer here."
+
+
+@pytest.mark.notebooks
 def test_publication_report_headers_are_words(overview_run):
     seen = inspect_page(overview_run / f"{NB}.publication.html")
     assert not seen.snake_case_headers(), f"raw variable names as table headers: {seen.snake_case_headers()}"

@@ -129,15 +129,31 @@ def export_html(executed: Path, html: Path, publication: Path) -> None:
     publication.write_text(body, encoding="utf-8")
 
 
+#: Paragraphs of a notebook's text written for the analyst who opens the notebook (where its code lives), which the
+#: publication HTML leaves out.
+ANALYST_ONLY = ("The logic lives in ",)
+
+
+def analyst_text_removed(markdown: str) -> str:
+    """``markdown`` without its paragraphs that begin with one of :data:`ANALYST_ONLY`."""
+    import re
+
+    paragraphs = re.split(r"\n\s*\n", markdown)
+    return "\n\n".join(p for p in paragraphs if not p.lstrip().startswith(ANALYST_ONLY))
+
+
 def publication_copy(nb):
     """The notebook as the publication HTML shows it: outputs with a publication version (small counts
-    suppressed, :func:`workbench.report.show_table`) replaced by it."""
+    suppressed, :func:`workbench.report.show_table`) replaced by it, and the text for the analyst
+    (:data:`ANALYST_ONLY`) left out."""
     import copy
 
     from workbench.report import PUBLICATION_KEY
 
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = analyst_text_removed(cell.source)
         for out in cell.get("outputs", []):
             pub = out.get("metadata", {}).get(PUBLICATION_KEY)
             if pub:
