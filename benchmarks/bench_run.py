@@ -48,13 +48,18 @@ def run_once(cmd: list[str], params: str, env: dict[str, str], keep: str | None 
 
 
 def diagnostics(results: dict) -> list[str]:
-    """The sampler diagnostics each notebook put in its results JSON."""
+    """The sampler diagnostics each notebook put in its results JSON (one fit's, or one per fit by name)."""
     lines = []
     for name, fig in results.items():
         for key, d in _find(fig, "diagnostics"):
-            if isinstance(d, dict) and "max_rhat" in d:
-                lines.append(f"    {name} {key}: r-hat max {d['max_rhat']}, bulk ESS min {d.get('min_ess_bulk')}, "
-                             f"divergences {d.get('divergences')}, ok {d.get('ok')}")
+            fits = {key: d} if isinstance(d, dict) and ({"max_rhat", "rhat_max"} & set(d)) else (
+                {f"{key}.{k}": v for k, v in d.items() if isinstance(v, dict)} if isinstance(d, dict) else {})
+            for label, f in fits.items():
+                rhat, ess = f.get("max_rhat", f.get("rhat_max")), f.get("min_ess_bulk", f.get("ess_bulk_min"))
+                ok = f.get("ok", rhat is not None and ess is not None and rhat <= 1.01 and ess >= 400
+                           and not f.get("divergences"))
+                lines.append(f"    {name} {label}: r-hat max {rhat}, bulk ESS min {ess}, "
+                             f"divergences {f.get('divergences')}, ok {ok}")
     return lines
 
 
