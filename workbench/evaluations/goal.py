@@ -417,7 +417,9 @@ def drop_dormant(data, goal: Goal):
     dormant = np.nansum(data.y[:, window], axis=1) == 0
     if not dormant.any() or dormant.all():
         return data, ""
-    names = data.keys[dormant].apply(lambda r: " / ".join(str(v) for v in r.values if str(v) not in ("", "all")), axis=1)
+    # Name a series by what tells it apart: its category alone when the panel has one area (or none).
+    shown = [c for c in data.keys.columns if data.keys[c].nunique() > 1] or list(data.keys.columns[-1:])
+    names = data.keys.loc[dormant, shown].astype(str).agg(" / ".join, axis=1)
     return data.subset(np.nonzero(~dormant)[0]), ", ".join(names)
 
 
