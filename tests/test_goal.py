@@ -269,16 +269,13 @@ def test_prophet_forecast_is_seeded():
     assert 80 < np.median(a) < 120
 
 
-def test_a_series_with_nothing_recorded_for_five_years_is_left_out_and_named():
+def test_a_series_no_longer_recorded_is_left_out_by_the_backtests_rule_and_named(monkeypatch):
     """Essex's police-recorded fraud is zero since it moved to Action Fraud: it adds nothing, so it is not fitted."""
     periods = pd.date_range("2015-04-01", "2024-01-01", freq="3MS")
     y = np.vstack([np.full(len(periods), 900.0), np.where(periods < "2018-04-01", 50.0, 0.0), np.full(len(periods), 40.0)])
     y[2, -3:] = 0.0  # a series with a few empty quarters is kept
     keys = pd.DataFrame({"area": ["Essex"] * 3, "category": ["Theft offences", "Fraud offences", "Robbery"]})
     data = SeriesSet(periods, "Q", keys, y)
-    kept, dormant = G.drop_dormant(data, G.Goal(2023, 2027, 0.4))
-    assert dormant == "Fraud offences"  # one area: the category names the series
-    assert kept.keys["category"].tolist() == ["Theft offences", "Robbery"]
-    np.testing.assert_array_equal(kept.y, y[[0, 2]])
-    same, none = G.drop_dormant(kept, G.Goal(2023, 2027, 0.4))
-    assert none == "" and same is kept
+    keep, _ = G.active_series(data)
+    assert keep.tolist() == [True, False, True]
+    assert G.describe_series(keys[~keep], keys) == "Fraud offences in Essex"

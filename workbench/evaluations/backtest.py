@@ -42,7 +42,7 @@ from workbench.models import BAYES, ETS, PROPHET, model_key  # noqa: F401  (the 
 from workbench.models import forecasters
 from workbench.models.naive import NAIVE, seasonal_naive  # noqa: F401
 from workbench.models.negbin import UNWIDENED  # noqa: F401  (scored beside the widened fit when spread_growth > 0)
-from workbench.models.series import SeriesSet
+from workbench.models.series import SeriesSet, active_series, describe_series  # noqa: F401
 from workbench.params import forecaster_settings, sampler_settings
 from workbench.yardstick import HI_Q, LO_Q
 
@@ -325,28 +325,3 @@ def run(data: SeriesSet, origins: list[str], horizons: list[int], model_params, 
     return BacktestResult(pd.DataFrame(rows), pd.DataFrame(times),
                           pd.concat(left_out, ignore_index=True) if left_out else pd.DataFrame(columns=LEFT_OUT_COLUMNS),
                           pd.concat(missed, ignore_index=True), "months" if data.step == 1 else "quarters")
-
-
-def active_series(train: SeriesSet) -> tuple[np.ndarray, np.ndarray]:
-    """Which series to forecast and score at an origin: (keep, dropped) boolean masks over ``train``'s series.
-
-    A series is kept when it recorded crime in the year before the origin. One with no history at all cannot be
-    scored; one that fell silent for a whole year has stopped being recorded (police-recorded fraud after Action
-    Fraud took it over in 2013): any forecast near zero would be right, flattering whichever model scored it,
-    so it is dropped and the caller says so.
-    """
-    ever = train.y.sum(axis=1) > 0
-    keep = train.y[:, -train.per_year:].sum(axis=1) > 0
-    return keep, ever & ~keep
-
-
-def describe_series(gone: pd.DataFrame, every: pd.DataFrame, shown: int = 6) -> str:
-    """Dropped series in words: a category dropped in every area is named once ("Fraud offences in all 43 areas")."""
-    areas_per_cat = every.groupby("category")["area"].nunique()
-    parts = []
-    for cat, g in gone.groupby("category", sort=True):
-        if len(g) == areas_per_cat[cat] and len(g) > 1:
-            parts.append(f"{cat} in all {len(g)} areas")
-        else:
-            parts.extend(f"{cat} in {a}" for a in g["area"])
-    return "; ".join(parts[:shown]) + (f"; and {len(parts) - shown} more" if len(parts) > shown else "")

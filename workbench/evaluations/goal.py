@@ -32,7 +32,7 @@ from workbench.dates import fy_label, fy_periods  # noqa: F401  (G.fy_label in t
 from workbench.errors import DataError, ParamDataError
 from workbench.evaluations.result import Result, Summary
 from workbench.models import BAYES, ETS, PROPHET, model_key  # noqa: F401  (the models' display names)
-from workbench.models.series import SeriesSet
+from workbench.models.series import SeriesSet, active_series, describe_series
 from workbench.yardstick import HI_Q, INTERVAL, LO_Q, interval, likelihood_words
 
 
@@ -401,28 +401,6 @@ def crime_tracked(run: GoalRun, params) -> tuple[dict[str, Tracked], object | No
             for m in run.forecasts}, hm
 
 
-#: A series with no recorded crime in this many years to the end of the baseline year is left out of the fits.
-DORMANT_YEARS = 5
-
-
-def drop_dormant(data, goal: Goal):
-    """``data`` without the series that recorded nothing in the :data:`DORMANT_YEARS` years to the end of the baseline
-    year (Essex's police-recorded fraud since it moved to Action Fraud), and their names ("" when none).
-
-    Such a series adds zero to the baseline and to every total; fitting it only gives the sampler a level with no data
-    to pin it down. Every series left out is named in the run's notes.
-    """
-    end = fy_periods(goal.baseline_year, data.step)[-1]
-    window = (data.periods > end - pd.DateOffset(years=DORMANT_YEARS)) & (data.periods <= end)
-    dormant = np.nansum(data.y[:, window], axis=1) == 0
-    if not dormant.any() or dormant.all():
-        return data, ""
-    # Name a series by what tells it apart: its category alone when the panel has one area (or none).
-    shown = [c for c in data.keys.columns if data.keys[c].nunique() > 1] or list(data.keys.columns[-1:])
-    names = data.keys.loc[dormant, shown].astype(str).agg(" / ".join, axis=1)
-    return data.subset(np.nonzero(~dormant)[0]), ", ".join(names)
-
-
 def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> GoalRun:
     """Fit every model of ``params.models`` (:func:`model_keys`) and forecast to the end of the target year."""
     import time
@@ -435,7 +413,9 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
     goal = Goal(params.baseline_year, params.target_year, params.reduction)
     data = series_matrix(panel, series_by(params))
     check_series(goal, params, data)  # as before a run: nothing is fitted on data that cannot answer
-    data, dormant = drop_dormant(data, goal)
+    keep, _ = active_series(data)  # the backtest's rule: a series silent for the last year is no longer recorded
+    dormant = describe_series(data.keys[~keep], data.keys) if keep.any() and not keep.all() else ""
+    data = data.subset(np.nonzero(keep)[0]) if dormant else data
     end = fy_periods(goal.target_year, data.step)[-1]
     made = forecaster_settings(params.model, params.prophet_samples, params.ets_samples)
     sampler = sampler_settings(sampler)
@@ -448,8 +428,8 @@ def run_models(panel: pd.DataFrame, params, sampler, seed: int, say=print) -> Go
         forecasts[model.name] = fitted[model.name].forecast(end)
         seconds[model.name] = time.perf_counter() - started
     future = next(iter(forecasts.values())).periods
-    notes = ([f"Left out of the fits and forecast as zero: {dormant} (no crime recorded in the {DORMANT_YEARS} years "
-              "to the end of the baseline year; it adds nothing to the baseline or the totals)."] if dormant else [])
+    notes = ([f"Left out of the fits and forecast as zero: {dormant} (no crime recorded in the last year of the data: "
+              "no longer recorded there)."] if dormant else [])
     notes += [f.notes for f in fitted.values() if f.notes]
     sources = ",".join(sorted(str(x) for x in pd.unique(panel["source"]))) if "source" in panel else "unknown"
     checked = validation(params.model, params.series_by, sources)

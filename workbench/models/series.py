@@ -105,3 +105,28 @@ def series_matrix(panel: pd.DataFrame, by: tuple[str, ...] = ("area", "category"
     wide.loc[:, ~periods.isin(present)] = np.nan
     keys = wide.index.to_frame(index=False)
     return SeriesSet(periods, freq, keys, wide.to_numpy())
+
+
+def active_series(train: SeriesSet) -> tuple[np.ndarray, np.ndarray]:
+    """Which series to forecast and score from the end of ``train``: (keep, dropped) boolean masks over ``train``'s series.
+
+    A series is kept when it recorded crime in the year to its last period (an origin). One with no history at all cannot be
+    scored; one that fell silent for a whole year has stopped being recorded (police-recorded fraud after Action
+    Fraud took it over in 2013): any forecast near zero would be right, flattering whichever model scored it,
+    so it is dropped and the caller says so.
+    """
+    ever = train.y.sum(axis=1) > 0
+    keep = train.y[:, -train.per_year:].sum(axis=1) > 0
+    return keep, ever & ~keep
+
+
+def describe_series(gone: pd.DataFrame, every: pd.DataFrame, shown: int = 6) -> str:
+    """Dropped series in words: a category dropped in every area is named once ("Fraud offences in all 43 areas")."""
+    areas_per_cat = every.groupby("category")["area"].nunique()
+    parts = []
+    for cat, g in gone.groupby("category", sort=True):
+        if len(g) == areas_per_cat[cat] and len(g) > 1:
+            parts.append(f"{cat} in all {len(g)} areas")
+        else:
+            parts.extend(f"{cat} in {a}" for a in g["area"])
+    return "; ".join(parts[:shown]) + (f"; and {len(parts) - shown} more" if len(parts) > shown else "")
