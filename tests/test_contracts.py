@@ -148,7 +148,7 @@ def test_the_nowcast_result_checks_each_fit_it_made():
 
     res = nowcast.NowcastResult(None, None, fit(1.0, 800.0, 0), None, fit(1.05, 100.0, 2), known={"x": 1})
     checks = res.checks()
-    assert checks["check"].tolist() == ["sampler converged (crime)", "sampler converged (asb)"]
+    assert checks["check"].tolist() == ["sampler converged (crime, every source)", "sampler converged (ASB)"]
     assert checks["passed"].tolist() == [True, False] and not res.checks_passed() and res.figures() == {"x": 1}
     assert checks["value"].iloc[0].startswith("Sampler diagnostics fine: r-hat max 1.000, bulk ESS min 800, 0 div")
     assert "(the rule: r-hat at most 1.01, bulk ESS at least 400, no divergences)" in checks["value"].iloc[1]

@@ -42,6 +42,37 @@ def test_simulated_panel_has_the_real_gaps_and_known_truth():
     assert MS.simulate(3, groups=2).obs.equals(sim.obs)
 
 
+def test_simulated_street_counts_carry_the_ratio_for_crime_and_are_the_reference_for_asb():
+    sim = MS.simulate(5, groups=1)
+    months = sim.truth["months"]
+    street = sim.obs[(sim.obs["kind"] == "policeuk_counts") & (sim.obs["level"] == "force")]
+    for group, scale in ((MS.ASB, lambda r: 1.0), ("Violence and sexual offences", lambda r: r)):
+        rows = street[street["group"] == group]
+        at = months.get_indexer(rows["start"])
+        expected = scale(sim.truth["ratio"][group][at]) * sim.truth["mu"][group][at]
+        # monthly NB noise (alpha 400) is about 5%: the mean of the log ratio over 30 months sits within 3%
+        assert abs(np.mean(np.log(rows["count"].to_numpy() / expected))) < 0.03, group
+    asb = street[street["group"] == MS.ASB]
+    raw = sim.truth["mu"][MS.ASB][months.get_indexer(asb["start"])]
+    assert abs(np.mean(np.log(asb["count"].to_numpy() / (raw * sim.truth["ratio"][MS.ASB][months.get_indexer(asb["start"])])))) > 0.05
+
+
+def test_quarterly_sums_alone_keep_only_the_yearly_seasonal_pair():
+    sim = MS.simulate(3, groups=1)
+    crime = sim.of(MS.CRIME)
+    last = pd.Timestamp("2025-12-01")
+    every = N.design(crime, sorted(crime["group"].unique()), "2014-04", last, MS.OFFICIAL)
+    quarterly = crime[crime["kind"] == "homeoffice_quarterly"]
+    ho = N.design(quarterly, sorted(quarterly["group"].unique()), "2014-04", pd.Timestamp("2024-03-01"), MS.OFFICIAL)
+    assert N.identified_fourier_order(every, 2) == 2  # street months identify the six-month pair
+    assert N.identified_fourier_order(ho, 2) == 1
+    assert N.identified_fourier_order(ho, 0) == 0
+    # why: summed over quarters, the six-month pair's sine and cosine give the same alternating pattern
+    F = N.fourier(ho.months, 12, 2)
+    q = F.reshape(-1, 3, F.shape[1]).sum(axis=1)
+    assert np.linalg.matrix_rank(q) == 3
+
+
 def test_interpolation_matrix_is_linear_between_knots():
     W_ = N.interp_matrix(13, 6)
     assert W_.shape == (3, 13)

@@ -121,6 +121,8 @@ def test_key_findings_box_says_question_answer_checks_data_and_settings():
     no = report.validated_text({"validated": False, "settings": {"reason": "the settings match no preset"}})
     assert no == "✘ no: the settings match no preset"
     assert "none recorded" in report.key_findings_html("Q", "A", None, "d")
+    plain = report.key_findings_plain("Q", "P(goal met) <b><1%</b>, <i>>99%</i> elsewhere", None, "d")
+    assert "Answer: P(goal met) <1%, >99% elsewhere" in plain and "<b>" not in plain
 
 
 def test_count_axes_have_thousands_separators():

@@ -161,7 +161,9 @@ def where_we_stand(figures: dict, label: str) -> dict[str, Any]:
         answer += (f" ASB: {interval(a['nowcast_latest_12m_median'], a['nowcast_latest_12m_lo'], a['nowcast_latest_12m_hi'], 'estimate')}"
                    f", P(goal met) {prob(a['p_goal_met'])}; {pct(f['asb_change_since_fy2016_pct'], sign=True)} on "
                    f"{f.get('asb_change_since')}.")
-    checks = [(f"sampler converged ({k})", bool(v["ok"])) for k, v in f.get("diagnostics", {}).items()]
+    from workbench.evaluations.nowcast import FIT_LABELS
+
+    checks = [(f"sampler converged ({FIT_LABELS.get(k, k)})", bool(v["ok"])) for k, v in f.get("diagnostics", {}).items()]
     n = len(f.get("sources", {}))
     return dict(question="Where do we stand today against the goal, on every source to the latest month?",
                 answer=answer, checks=checks, data=f"{label}: {n} crime sources to {f['latest_month']}",

@@ -185,15 +185,20 @@ def key_findings(question: str, answer: str, checks=None, data: str = "", valida
     validated
         Whether the settings are validated (see :func:`validated_text`).
     """
-    import re as _re
-
     from IPython.display import update_display
 
     text = key_findings_html(question, answer, checks, data, validated)
-    plain = "\n".join(f"{k}: {_re.sub('<[^>]+>', '', v)}" for k, v in
-                      (("Question", question), ("Answer", answer), ("Checks", _checks_html(checks)), ("Data", data),
-                       ("Settings validated", validated)))
-    update_display({"text/html": text, "text/plain": "Key findings\n" + plain}, raw=True, display_id=display_id)
+    plain = key_findings_plain(question, answer, checks, data, validated)
+    update_display({"text/html": text, "text/plain": plain}, raw=True, display_id=display_id)
+
+
+def key_findings_plain(question: str, answer: str, checks=None, data: str = "", validated: str = "not recorded") -> str:
+    """The key findings as plain text (the form nbval compares): the HTML tags go, a figure such as "<1%" stays."""
+    import re
+
+    rows = (("Question", question), ("Answer", answer), ("Checks", _checks_html(checks)), ("Data", data),
+            ("Settings validated", validated))
+    return "Key findings\n" + "\n".join(f"{k}: {re.sub(r'</?[A-Za-z][^>]*>', '', v)}" for k, v in rows)
 
 
 #: Output metadata key holding what the publication HTML shows in place of an output.

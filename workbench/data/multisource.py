@@ -357,7 +357,8 @@ def simulate(seed: int, groups: int = 2, start: str = "2014-04", end: str = "202
                     r = ratio[months.get_loc(w0) + 6]
                     rows.append(("ons_p7", measure, g, "force", w0, 12, nb(r * s[w0:w0 + pd.DateOffset(months=11)].sum(), 2000)))
         for m in police[police.isin(months)]:
-            y = nb(ratio[months.get_loc(m)] * s[m], 400)
+            # Street counts carry the ratio for crime; for ASB they are the reference definition.
+            y = nb((ratio[months.get_loc(m)] if measure == CRIME else 1.0) * s[m], 400)
             rows.append(("policeuk_counts", measure, g, "force", m, 1, y))
             for area, k in zip(SIM_CSPS, rng.multinomial(y, shares)):
                 rows.append(("policeuk_counts", measure, g, f"csp:{area}", m, 1, k))

@@ -35,6 +35,8 @@ from workbench.params import sampler_settings
 from workbench.yardstick import HI_Q, INTERVAL, LO_Q, likelihood_words
 
 Q = (LO_Q, 0.5, HI_Q)
+#: How each fit of :meth:`NowcastResult.fits` is named to a reader.
+FIT_LABELS = {"crime": "crime, every source", "crime_homeoffice_only": "crime, Home Office table only", "asb": "ASB"}
 GOAL_KEYS = ("nowcast_latest_12m_median", "nowcast_latest_12m_lo", "nowcast_latest_12m_hi", "latest_month",
              "target_path_at_latest", "gap_to_path", "p_goal_met", "required_annual_reduction_now")
 
@@ -252,7 +254,7 @@ class NowcastResult(Result):
         return self.known
 
     def checks(self) -> pd.DataFrame:
-        return pd.DataFrame([{"check": f"sampler converged ({k})", "value": v.diagnostics.message(),
+        return pd.DataFrame([{"check": f"sampler converged ({FIT_LABELS.get(k, k)})", "value": v.diagnostics.message(),
                               "passed": bool(v.diagnostics.ok)} for k, v in self.fits().items()])
 
     def summary(self, label: str) -> Summary:

@@ -22,7 +22,8 @@ Every observation i is a count of one group over a window of consecutive months 
   the source's months overlap a reference source's (directly or through the latent path).
 
 A month no source covers is simply unobserved: the latent path runs through it and the interval widens there.
-**Forecasts** carry each draw on from where it had got to: the slope (damped by ``trend_damping`` a year), the
+With no observation shorter than a quarter, the seasonality keeps only its yearly pair (quarterly sums cannot tell
+the six-month pair's sine from its cosine). **Forecasts** carry each draw on from where it had got to: the slope (damped by ``trend_damping`` a year), the
 seasonality, and the walk with the draw's own innovation sd; nowcast and forecast are the same draws.
 """
 
@@ -154,6 +155,15 @@ class NowcastFit:
         return np.exp(self.draws("log_ratio")[pick][:, s])
 
 
+def identified_fourier_order(d: Design, order: int) -> int:
+    """The yearly Fourier order the observations identify: at most 1 when no window is shorter than a quarter.
+
+    Summed over quarters, the six-month pair (order 2) gives one alternating pattern for both its sine and its
+    cosine, so a fit on quarterly or annual sums alone (the Home Office table) could not tell them apart.
+    """
+    return min(order, 1) if len(d.obs) and int(d.obs["months"].min()) >= 3 else order
+
+
 def fit(d: Design, config: NowcastConfig, sampler, seed: int, label: str = "the nowcast") -> NowcastFit:
     """Fit the measurement model to the observations of ``d`` (see the module notes)."""
     import pymc as pm
@@ -162,7 +172,8 @@ def fit(d: Design, config: NowcastConfig, sampler, seed: int, label: str = "the 
     started = time.perf_counter()
     T, G = len(d.months), len(d.groups)
     tau = (np.arange(T) - T / 2) / 12
-    F = fourier(d.months, 12, config.fourier_order)
+    order = identified_fourier_order(d, config.fourier_order)
+    F = fourier(d.months, 12, order)
     X = shock_matrix(d.months, config.shocks)
     used = X.any(axis=0)
     X, shocks = X[:, used], [s for s, u in zip(config.shocks, used) if u]
@@ -220,7 +231,7 @@ def fit(d: Design, config: NowcastConfig, sampler, seed: int, label: str = "the 
         alpha = pm.LogNormal("alpha", np.log(300.0), 1.5, dims="source")
         pm.NegativeBinomial("y", mu=expected, alpha=alpha[si], observed=y)
         idata = sample(sampler, seed, label)
-    config = NowcastConfig(**{**config.__dict__, "shocks": shocks})
+    config = NowcastConfig(**{**config.__dict__, "shocks": shocks, "fourier_order": order})
     return NowcastFit(d, config, idata, seconds=time.perf_counter() - started)
 
 
