@@ -73,6 +73,19 @@ def test_quarterly_sums_alone_keep_only_the_yearly_seasonal_pair():
     assert np.linalg.matrix_rank(q) == 3
 
 
+def test_a_source_with_few_observations_keeps_a_tight_dispersion_prior():
+    sim = MS.simulate(3, groups=1)
+    asb = sim.of(MS.ASB_MEASURE)
+    counts = asb.groupby("source").size()
+    assert counts["ons_p7"] < N.FEW_OBSERVATIONS <= counts["policeuk_counts"]  # P7: one a year to 2018/19
+    mean, sd = N.dispersion_prior(counts.to_numpy())
+    p7, street = counts.index.get_loc("ons_p7"), counts.index.get_loc("policeuk_counts")
+    assert sd[p7] < sd[street] and np.exp(mean[p7]) == pytest.approx(N.FEW_ALPHA)
+    # the tight prior's 90% range of the noise (1 / sqrt(alpha)) is about 2% to 5%
+    cv = 1 / np.sqrt(np.exp(mean[p7] + np.array([1.645, -1.645]) * sd[p7]))
+    assert 0.015 < cv[0] < 0.025 and 0.04 < cv[1] < 0.06
+
+
 def test_interpolation_matrix_is_linear_between_knots():
     W_ = N.interp_matrix(13, 6)
     assert W_.shape == (3, 13)
@@ -184,3 +197,14 @@ def test_essex_nowcast_small_settings(shared_real):
     table = W.source_table(s, mf, 7)
     assert table.loc["homeoffice_quarterly", "ratio_median"] == 1.0
     assert 0.7 < table.loc["policeuk_counts", "ratio_median"] < 1.2
+
+
+def test_warnings_about_a_shared_table_name_only_the_force_read(shared_real):
+    def warned(force):
+        return " ".join(MS.load([{"kind": "homeoffice_quarterly", "path": str(shared_real / HO)},
+                                 {"kind": "ons_p1", "path": str(shared_real / P1)}], force, cache=False).warnings)
+
+    essex = warned("essex")
+    assert "London, City of" not in essex and "Greater Manchester" not in essex
+    assert "London, City of" in warned("city-of-london")  # its theft rows are added together, and it is told
+    assert "Greater Manchester (12 months to 2019-09)" in warned("greater-manchester")

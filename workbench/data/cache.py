@@ -25,7 +25,7 @@ import pandas as pd
 from workbench.data.panel import validate_panel
 
 #: Bump when a loader's output changes, so old entries are not reused.
-LOADER_VERSION = 1
+LOADER_VERSION = 2
 
 
 def cache_dir() -> Path:

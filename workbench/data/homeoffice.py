@@ -57,13 +57,14 @@ ONS_DETAILED = (
 )
 
 
-def read_ho_quarterly(path: str | Path, warnings: list[str] | None = None) -> pd.DataFrame:
+def read_ho_quarterly(path: str | Path, warnings: list[str] | None = None,
+                      forces: list[str] | None = None) -> pd.DataFrame:
     """Home Office police recorded crime by force x offence group x quarter (see the module notes).
 
     The table is a sum over offence codes, so several rows for the same force,
     quarter and offence group are parts of one group: they are added up, and a
     warning says where (the derived national table has such rows for City of
-    London theft offences).
+    London theft offences). With ``forces`` (slugs), warnings are about those forces only.
     """
     path = Path(path)
     raw = read_csv_table(path, HO_COLUMNS, "Home Office quarterly table")
@@ -92,15 +93,17 @@ def read_ho_quarterly(path: str | Path, warnings: list[str] | None = None) -> pd
     )
     key = ["period", "frequency", "force", "area_level", "area_code", "area_name", "category", "source"]
     dup = panel.duplicated(key[:-1], keep=False)
-    if dup.any():
-        first = int(np.argmax(dup.to_numpy()))
+    told = dup & (panel["force"].isin(forces) if forces is not None else True)
+    if told.any():
+        first = int(np.argmax(told.to_numpy()))
         message = (
-            f"{path.name}: {int(dup.sum())} rows share a force, quarter and offence group with another row and were "
+            f"{path.name}: {int(told.sum())} rows share a force, quarter and offence group with another row and were "
             f"added together (first at line {first + 2}: {panel['area_name'].iloc[first]}, "
             f"{panel['period'].iloc[first]:%Y-%m}, {panel['category'].iloc[first]})."
         )
         if warnings is not None:
             warnings.append(message)
+    if dup.any():
         panel = panel.groupby(key, sort=False, observed=True, as_index=False)["count"].sum()
     return finalise_panel(panel)
 
@@ -111,8 +114,12 @@ def _window_start(path: Path, raw: pd.DataFrame) -> pd.Series:
     return end - pd.DateOffset(months=11)
 
 
-def read_ons_table(path: str | Path, warnings: list[str] | None = None) -> pd.DataFrame:
-    """ONS Table P1 (force areas) or C2 (CSPs), recognised by their columns (see the module notes)."""
+def read_ons_table(path: str | Path, warnings: list[str] | None = None,
+                   forces: list[str] | None = None) -> pd.DataFrame:
+    """ONS Table P1 (force areas) or C2 (CSPs), recognised by their columns (see the module notes).
+
+    With ``forces`` (slugs), warnings are about those forces' areas only.
+    """
     path = Path(path)
     head = pd.read_csv(path, nrows=0).columns if path.is_file() and path.stat().st_size else []
     if "csp_code" in head:
@@ -123,7 +130,7 @@ def read_ons_table(path: str | Path, warnings: list[str] | None = None) -> pd.Da
         raw = read_csv_table(path, P1_COLUMNS, "ONS Table P1")
         raw = raw[raw["area_type"].str.strip() == "pfa"]
         level, code, name = "force", raw["area_code"], raw["area_name"]
-    raw = _without_unavailable(path, raw, name, warnings)
+    raw = _without_unavailable(path, raw, name, warnings, forces)
     code, name = code.loc[raw.index], name.loc[raw.index]
     lines = raw.index.to_numpy() + 2
     start = _window_start(path, raw)
@@ -141,7 +148,7 @@ def read_ons_table(path: str | Path, warnings: list[str] | None = None) -> pd.Da
             "source": SOURCE_ONS,
         }
     )
-    _check_totals(path, panel, warnings)
+    _check_totals(path, panel if forces is None else panel[panel["force"].isin(forces)], warnings)
     panel = panel[panel["category"].isin(ONS_DETAILED)]
     dup = panel.duplicated(["period", "force", "area_level", "area_name", "category"])
     if dup.any():
@@ -150,18 +157,22 @@ def read_ons_table(path: str | Path, warnings: list[str] | None = None) -> pd.Da
     return finalise_panel(panel)
 
 
-def _without_unavailable(path: Path, raw: pd.DataFrame, name: pd.Series, warnings: list[str] | None) -> pd.DataFrame:
-    """Leave out area-periods with unavailable (empty) counts -- an empty cell is not a zero -- and say which."""
+def _without_unavailable(path: Path, raw: pd.DataFrame, name: pd.Series, warnings: list[str] | None,
+                         forces: list[str] | None = None) -> pd.DataFrame:
+    """Leave out area-periods with unavailable (empty) counts -- an empty cell is not a zero -- and say which
+    (of ``forces``' areas, when given)."""
     empty = raw["count"].str.strip() == ""
     if not empty.any():
         return raw
     groups = pd.Series(list(zip(raw["period"], name, strict=True)), index=raw.index)
     gone = set(groups[empty])
-    if warnings is not None:
-        shown = "; ".join(f"{area} ({period})" for period, area in sorted(gone)[:6])
+    mine = empty & (raw["force"].str.strip().isin(forces) if forces is not None else True)
+    told = set(groups[mine])
+    if warnings is not None and told:
+        shown = "; ".join(f"{area} ({period})" for period, area in sorted(told)[:6])
         warnings.append(
-            f"{path.name}: {len(gone)} area-period(s) have unavailable counts in the published table and are left out "
-            f"(not filled in): {shown}{' …' if len(gone) > 6 else ''}."
+            f"{path.name}: {len(told)} area-period(s) have unavailable counts in the published table and are left out "
+            f"(not filled in): {shown}{' …' if len(told) > 6 else ''}."
         )
     return raw[~groups.isin(gone)]
 

@@ -132,9 +132,9 @@ def _read(kind: str, path: Path, force: str, warnings: list[str]) -> pd.DataFram
     from workbench.data import homeoffice, policeuk
 
     if kind == "homeoffice_quarterly":
-        return homeoffice.read_ho_quarterly(path, warnings)
+        return homeoffice.read_ho_quarterly(path, warnings, [force])
     if kind in ("ons_p1", "ons_c2"):
-        return homeoffice.read_ons_table(path, warnings)
+        return homeoffice.read_ons_table(path, warnings, [force])
     if kind == "ons_p7":
         return homeoffice.read_ons_p7(path)
     if kind == "policeuk_counts":
