@@ -52,9 +52,9 @@ def _read_source(source: str, root: Path, data, notes: list[str], warnings: list
     if source == "policeuk_counts":
         return policeuk.read_counts_csv(root, data.forces)
     if source == "homeoffice_quarterly":
-        return homeoffice.read_ho_quarterly(root, warnings, list(data.forces) or None)
+        return homeoffice.read_ho_quarterly(root, warnings, list(data.forces or []) or None)
     if source == "ons_table":
-        return homeoffice.read_ons_table(root, warnings, list(data.forces) or None)
+        return homeoffice.read_ons_table(root, warnings, list(data.forces or []) or None)
     raise DataError(f"data.source '{source}' has no loader")  # pragma: no cover - the schema allows nothing else
 
 
