@@ -250,12 +250,16 @@ class NowcastResult(Result):
         named = {"crime": self.crime, "crime_homeoffice_only": self.crime_ho_only, "asb": self.asb}
         return {k: v for k, v in named.items() if v is not None}
 
+    def labelled_fits(self) -> dict[str, MeasureFit]:
+        """Every fit made, by the name a reader sees (:data:`FIT_LABELS`)."""
+        return {FIT_LABELS.get(k, k): v for k, v in self.fits().items()}
+
     def figures(self) -> dict:
         return self.known
 
     def checks(self) -> pd.DataFrame:
-        return pd.DataFrame([{"check": f"sampler converged ({FIT_LABELS.get(k, k)})", "value": v.diagnostics.message(),
-                              "passed": bool(v.diagnostics.ok)} for k, v in self.fits().items()])
+        return pd.DataFrame([{"check": f"sampler converged ({k})", "value": v.diagnostics.message(),
+                              "passed": bool(v.diagnostics.ok)} for k, v in self.labelled_fits().items()])
 
     def summary(self, label: str) -> Summary:
         """The goal figures side by side, and the paragraph of :func:`_summary_text`."""
