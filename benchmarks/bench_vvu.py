@@ -32,7 +32,7 @@ EFFECTS = (0.0, np.log(0.9), np.log(0.8))
 
 
 def recovery(n: int, draws: int, concentration: float = 0.2, seed: int = 20240401, say=print,
-             backend: str = "jax") -> dict:
+             backend: str = "numba") -> dict:
     import pandas as pd
 
     from workbench.models import synth

@@ -13,7 +13,7 @@ from workbench.errors import DataError
 from workbench.models.sampling import Sampler, sample
 from workbench.params import notebook_config
 
-SAMPLER = Sampler(draws=60, tune=60, chains=1, cores=1)
+SAMPLER = Sampler(draws=60, tune=60, chains=1, cores=1, backend="jax")
 
 
 def _poisson_fit(seed: int, label: str = "the test fit"):

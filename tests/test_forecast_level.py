@@ -18,7 +18,7 @@ SD = 0.06  # the simulated level's innovation sd a quarter
 
 def fit_recovering(data: SeriesSet, cfg: negbin.ModelConfig, var: str, truth: float):
     """Fit ``cfg`` to ``data`` and check that the 95% interval of the step scale ``var`` covers ``truth``."""
-    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2), seed=5)
+    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2, backend="jax"), seed=5)
     sd = fitted.draws(var).ravel()
     assert np.quantile(sd, 0.025) < truth < np.quantile(sd, 0.975)
     assert negbin.diagnostics(fitted).divergences == 0
@@ -79,7 +79,7 @@ def wandering():
     mu = np.exp(np.log(np.linspace(200, 800, len(keys)))[:, None] + season[None, :] + x)
     data = SeriesSet(periods, "Q", keys, rng.poisson(mu).astype(float))
     cfg = negbin.ModelConfig(series_level_walk=True, trend_damping=0.8)
-    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2), seed=5)
+    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2, backend="jax"), seed=5)
     return data, fitted
 
 
@@ -195,6 +195,26 @@ def test_residual_projection_removes_the_design_and_keeps_the_rest():
     assert np.allclose(resid, wiggle - np.polyval(np.polyfit(t, wiggle, 1), t))
 
 
+def test_the_models_products_in_the_graph_are_the_matrix_products():
+    """The models write their design products as sums (``small_dot``) and a walk's residual through its basis
+    (``residual``): the same numbers as ``a @ b`` and ``paths @ residual_projection``."""
+    from workbench.models.likelihood import small_dot
+
+    rng = np.random.default_rng(3)
+    a, b, batch = rng.normal(size=(4, 6)), rng.normal(size=(6, 9)), rng.normal(size=(2, 4, 6))
+    assert np.allclose(small_dot(a, b), a @ b)
+    assert np.allclose(small_dot(batch, b), batch @ b)
+    t = np.arange(30.0)
+    basis = np.column_stack([np.ones(30), t, np.sin(t)])
+    paths = rng.normal(size=(5, 30))
+    assert np.allclose(negbin.residual(paths, negbin.residual_basis(basis)), paths @ negbin.residual_projection(basis))
+    import pytensor.tensor as pt
+
+    sym = pt.matrix("p")
+    assert np.allclose(negbin.residual(sym, negbin.residual_basis(basis)).eval({sym: paths}),
+                       paths @ negbin.residual_projection(basis))
+
+
 def test_two_walks_of_one_series_each_are_an_error_naming_the_fix():
     periods = pd.date_range("2012-04-01", periods=16, freq="QS-APR")
     keys = pd.DataFrame({"area": ["A", "A"], "category": ["Burglary", "Robbery"]})
@@ -202,7 +222,7 @@ def test_two_walks_of_one_series_each_are_an_error_naming_the_fix():
     cfg = negbin.ModelConfig(category_level_walk=True, series_level_walk=True)
     with pytest.raises(ValueError, match="series_level_walk and model.category_level_walk are the same walk.*"
                                          "set one of them to false"):
-        negbin.fit(data, cfg, Sampler(draws=10, tune=10, chains=1, cores=1), seed=1)
+        negbin.fit(data, cfg, Sampler(draws=10, tune=10, chains=1, cores=1, backend="jax"), seed=1)
 
 
 @pytest.mark.parametrize("areas, cats, walks, clash", [

@@ -64,6 +64,9 @@ def test_goal_on_harm_weights_each_series_and_its_draws():
     assert harm["forecast_target_median"] == pytest.approx(12 * 11 * 365)
     assert harm["p_goal_met"] == 0.0 and harm["unit"] == "days"  # 48,180 > 0.6 x 70,392
     assert "days" in G.plain_summary(harm, "test")
+    # The paragraph gives a probability as the key findings and tables do: never "0%", and 2.5% is "3%" everywhere.
+    assert "(probability <1%)" in G.plain_summary(harm, "test")
+    assert "(probability 3%)" in G.plain_summary({**harm, "p_goal_met": 0.025}, "test")
 
 
 def test_the_goal_notebook_measure_is_counts_or_harm_and_asb_stays_out():
@@ -211,7 +214,7 @@ def demo_fit():
     panel = demo.generate(7, "2015-04", "2025-12", 0.1)
     data = series_matrix(panel, ("category",))
     cfg = negbin.ModelConfig(shocks=[negbin.Shock("covid", "2020-04", "2021-03")])
-    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2), seed=11)
+    fitted = negbin.fit(data, cfg, Sampler(draws=300, tune=300, chains=2, cores=2, backend="jax"), seed=11)
     return data, fitted
 
 

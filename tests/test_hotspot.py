@@ -242,7 +242,7 @@ def test_a_missing_centroids_path_names_the_params_line(write_params, ci_params)
 def test_low_rank_mass_matrix_from_params_samples():
     rng = np.random.default_rng(3)
     design, _ = cits.simulate(rng, -0.2, 0.0, n_hot=4, n_ring=4, n_ctrl=10, pre=12, post=6)
-    sampler = Sampler(draws=50, tune=50, chains=1, cores=1, adaptation="low_rank")
+    sampler = Sampler(draws=50, tune=50, chains=1, cores=1, adaptation="low_rank", backend="jax")
     fit = cits.fit(design, cits.Prior(0.0, 0.5), cits.Prior(0.0, 0.5), sampler, 1)
     assert fit.draws("effect").shape == (50,)
 

@@ -57,7 +57,7 @@ import sys
 import numpy as np
 from workbench.models import cits, sampling
 design, _ = cits.simulate(np.random.default_rng(3), -0.2, 0.0, n_hot=4, n_ring=6, n_ctrl=12, pre=12, post=6)
-fit = cits.fit(design, cits.Prior(0.0, 0.2), cits.Prior(0.0, 0.1), sampling.Sampler(draws=40, tune=40, chains=1, cores=1), 7)
+fit = cits.fit(design, cits.Prior(0.0, 0.2), cits.Prior(0.0, 0.1), sampling.Sampler(draws=40, tune=40, chains=1, cores=1, backend="jax"), 7)
 np.save(sys.argv[1], fit.draws("effect"))
 """
 

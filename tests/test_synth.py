@@ -46,7 +46,7 @@ def test_data_checks():
 def test_bayesian_synthetic_control_recovers_a_known_effect():
     rng = np.random.default_rng(np.random.SeedSequence(20240401, spawn_key=(2,)))
     data, truth = synth.simulate(rng, np.log(0.8))
-    fit = synth.fit(data, Sampler(draws=300, tune=300, chains=2, cores=2), 11)
+    fit = synth.fit(data, Sampler(draws=300, tune=300, chains=2, cores=2, backend="jax"), 11)
     lo, med, hi = np.percentile(fit.effect_pct(), [5, 50, 95])
     assert lo <= truth.effect_pct <= hi, (lo, med, hi, truth.effect_pct)
     assert hi < 0  # a 20% fall is found
@@ -56,9 +56,9 @@ def test_bayesian_synthetic_control_recovers_a_known_effect():
 
 
 def test_small_calibration_run():
-    """The benchmark's calibration on six simulated 40-unit panels (0, -10% and -20%): most intervals cover the
+    """The benchmark's calibration on three simulated 40-unit panels (0, -10% and -20%): most intervals cover the
     truth and the point estimates are close (a flat Dirichlet prior, which pulls the mix towards the average donor,
-    fails this)."""
+    fails this). ``benchmarks/bench_vvu.py`` runs the full calibration."""
     import sys
 
     from conftest import REPO
@@ -66,6 +66,6 @@ def test_small_calibration_run():
     sys.path.insert(0, str(REPO / "benchmarks"))
     import bench_vvu
 
-    res = bench_vvu.recovery(6, 200, say=lambda s: None)
-    assert res["coverage"] >= 4 / 6, res["by_case"]
+    res = bench_vvu.recovery(3, 200, say=lambda s: None)
+    assert res["coverage"] >= 2 / 3, res["by_case"]
     assert res["mean_abs_error"] < 0.05, res["by_case"]

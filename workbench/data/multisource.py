@@ -307,7 +307,7 @@ def simulate(seed: int, groups: int = 2, start: str = "2014-04", end: str = "202
     Latent monthly means per group follow level, trend, seasonality and a random walk; the official count of a
     window is Negative Binomial about the sum of its months. Home Office quarters run from ``start`` to 2024-03, ONS
     12-month editions are those of the real data, and street counts cover the real police.uk months with a ratio
-    per group that starts near 0.95 and drifts as a yearly random walk (``ratio_drift_sd``). ASB is the street
+    per group near 0.95 that drifts as a monthly random walk (sd ``ratio_drift_sd`` over a year). ASB is the street
     definition with ONS P7 annual incidents to 2018/19 at a drifting ratio near 1.1, and a recording fall of 60%
     inside the street data's gap. Street counts are split over four CSPs by fixed shares. ``truth`` holds the
     latent monthly means and the ratios.
@@ -330,9 +330,10 @@ def simulate(seed: int, groups: int = 2, start: str = "2014-04", end: str = "202
         return level * np.exp(trend * tau + season + walk - walk.mean())
 
     def ratio_path(centre):
-        years = np.arange(T) // 12
-        steps = np.cumsum(rng.normal(0, ratio_drift_sd, years.max() + 1))
-        return np.exp(np.log(centre) + rng.normal(0, 0.05) + steps[years] - steps[years].mean())
+        # Recording practice drifts month by month (not in steps each April): a monthly random walk whose sd over a
+        # year is ``ratio_drift_sd``.
+        steps = np.cumsum(rng.normal(0, ratio_drift_sd / np.sqrt(12), T))
+        return np.exp(np.log(centre) + rng.normal(0, 0.05) + steps - steps.mean())
 
     series = {g: (path(*SIM_GROUPS[g], 0.06), ratio_path(0.95), CRIME) for g in names}
     if asb:

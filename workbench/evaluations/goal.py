@@ -33,6 +33,7 @@ from workbench.errors import DataError, ParamDataError
 from workbench.evaluations.result import Result, Summary
 from workbench.models import BAYES, ETS, PROPHET, model_key  # noqa: F401  (the models' display names)
 from workbench.models.series import SeriesSet, active_series, describe_series
+from workbench.tables import prob
 from workbench.yardstick import HI_Q, INTERVAL, LO_Q, interval, likelihood_words
 
 
@@ -341,7 +342,7 @@ def plain_summary(s: dict, label: str) -> str:
         f"recorded in FY {s['baseline_year']}, i.e. at most {s['target_total']:,.0f}{unit} in FY {s['target_year']}. "
         f"The forecast for FY {s['target_year']} is {s['forecast_target_median']:,.0f} "
         f"({s['interval']:.0%} interval {s['forecast_target_lo']:,.0f} to {s['forecast_target_hi']:,.0f}), so meeting "
-        f"the goal is {likelihood_words(s['p_goal_met'])} (probability {s['p_goal_met']:.0%}). From the latest 12 months ({s['latest_12m_total']:,.0f} to "
+        f"the goal is {likelihood_words(s['p_goal_met'])} (probability {prob(s['p_goal_met'])}). From the latest 12 months ({s['latest_12m_total']:,.0f} to "
         f"{s['latest_12m_end']}) meeting it needs a fall of {s['required_annual_reduction_now']:.1%} a year; the "
         f"forecast implies {direction} a year. Expected shortfall: {s['expected_shortfall']:,.0f}. ({label})"
     )
@@ -493,7 +494,7 @@ def _summary_text(crime: dict[str, dict], asb: dict[str, dict], run: GoalRun, la
         agree = abs(b["p_goal_met"] - other["p_goal_met"]) < 0.2
         parts.append(
             f"{first} and {name} {'agree' if agree else 'disagree'} on the chance of meeting the crime goal "
-            f"({b['p_goal_met']:.0%} against {other['p_goal_met']:.0%}); their medians for the target year differ by "
+            f"({prob(b['p_goal_met'])} against {prob(other['p_goal_met'])}); their medians for the target year differ by "
             f"{abs(b['forecast_target_median'] - other['forecast_target_median']):,.0f}."
         )
     if not run.diagnostics.ok:

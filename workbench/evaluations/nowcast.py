@@ -32,6 +32,7 @@ from workbench.models import nowcast as N
 from workbench.models import Diagnostics
 from workbench.models.negbin import Shock
 from workbench.params import sampler_settings
+from workbench.tables import prob
 from workbench.yardstick import HI_Q, INTERVAL, LO_Q, likelihood_words
 
 Q = (LO_Q, 0.5, HI_Q)
@@ -361,13 +362,13 @@ def _summary_text(f: dict, label: str) -> str:
         f"{f['nowcast_latest_12m_hi']:,}). The target path stands at {f['target_path_at_latest']:,} there, a gap of "
         f"{f['gap_to_path']:+,}. Meeting the goal ({f['target_total']:,} in FY {f['target_year']}, {f['reduction']:.0%} "
         f"below the {f['baseline_total']:,} of FY {f['baseline_year']}) is {likelihood_words(f['p_goal_met'])} "
-        f"(P = {f['p_goal_met']:.0%}); "
+        f"(P = {prob(f['p_goal_met'])}); "
         f"it needs a fall of {f['required_annual_reduction_now']:.1%} a year from now."]
     ho = f.get("by_sources", {}).get("homeoffice_only")
     if ho:
         parts.append(f"On the Home Office table alone (which ends earlier) the same 12 months would be "
                      f"{ho['nowcast_latest_12m_median']:,} ({ho['nowcast_latest_12m_lo']:,} to "
-                     f"{ho['nowcast_latest_12m_hi']:,}) and P(goal met) {ho['p_goal_met']:.0%}: the other sources "
+                     f"{ho['nowcast_latest_12m_hi']:,}) and P(goal met) {prob(ho['p_goal_met'])}: the other sources "
                      "narrow the answer by the months they add.")
     a = f.get("asb")
     if a:
@@ -375,7 +376,7 @@ def _summary_text(f: dict, label: str) -> str:
             f"ASB (street-level definition) in the 12 months to {a['latest_month']}: {a['nowcast_latest_12m_median']:,} "
             f"({a['nowcast_latest_12m_lo']:,} to {a['nowcast_latest_12m_hi']:,}); meeting its goal is "
             f"{likelihood_words(a['p_goal_met'])} "
-            f"(P = {a['p_goal_met']:.0%}). Against {f['asb_change_since']} ASB is {f['asb_change_since_fy2016_pct']:+.0f}% "
+            f"(P = {prob(a['p_goal_met'])}). Against {f['asb_change_since']} ASB is {f['asb_change_since_fy2016_pct']:+.0f}% "
             f"({f['asb_change_since_fy2016_lo']:+.0f}% to {f['asb_change_since_fy2016_hi']:+.0f}%).")
     parts.append(
         "Assumptions: the Home Office table is the official definition (ratio 1) and ONS 12-month editions count the "

@@ -350,7 +350,7 @@ def run(panel: pd.DataFrame, p, sampler, seed: int, say=print) -> VVUResult:
     say(f"{len(w.donors)} donor forces, {w.t0} quarters before the start and {len(w.periods) - w.t0} after; "
         "fitting the synthetic control ...")
     data = synth.SynthData(w.y, w.X, w.t0, tuple(w.donors))
-    sc = synth.fit(data, sampler, seed, p.concentration)
+    sc = synth.fit(data, synth.main_sampler(sampler), seed, p.concentration)
     say("fitting the interrupted time series ...")
     T = len(w.periods)
     tau = (np.arange(T) - w.t0) / 4.0

@@ -97,6 +97,7 @@ import pandas as pd
 from workbench.errors import ParamDataError
 from workbench.models import BAYES, Diagnostics, convergence
 from workbench.models.forecasters import FittedForecaster, Forecast, Forecaster, register
+from workbench.models.likelihood import small_dot
 from workbench.models.sampling import Sampler, sample
 from workbench.models.series import SeriesSet
 
@@ -326,11 +327,22 @@ def walk_from_zero(sd, z):
     return sd[:, None] * pt.concatenate([pt.zeros((z.shape[0], 1)), pt.cumsum(z, axis=1)], axis=1)
 
 
+def residual_basis(basis: np.ndarray) -> np.ndarray:
+    """(T, r): an orthonormal basis of the column space of ``basis`` (T, p), collinear columns dropped."""
+    u, sv, _ = np.linalg.svd(basis, full_matrices=False)
+    return u[:, sv > sv.max() * 1e-10]
+
+
 def residual_projection(basis: np.ndarray) -> np.ndarray:
     """The (T, T) matrix that takes a path over T periods to its residual after least squares on ``basis`` (T, p)."""
-    u, sv, _ = np.linalg.svd(basis, full_matrices=False)
-    u = u[:, sv > sv.max() * 1e-10]  # an orthonormal basis of the design's column space (collinear columns dropped)
+    u = residual_basis(basis)
     return np.eye(basis.shape[0]) - u @ u.T
+
+
+def residual(paths, u: np.ndarray):
+    """Paths (N, T) less their least-squares fit on the orthonormal basis ``u`` (T, r) (PyTensor): ``paths`` times
+    :func:`residual_projection`, computed through the r columns rather than a (T, T) product."""
+    return paths - small_dot(small_dot(paths, u), u.T)
 
 
 WALKS = ("series", "category", "area", "shared")  # the random-walk levels; each is turned on by ``{walk}_level_walk``
@@ -427,13 +439,13 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: Sampler, seed: int,
             pm.Deterministic("slope_area", pt.zeros((1, len(edges))), dims=("area", "segment"))
         if config.series_slope_scale > 0:
             slope = slope + pm.Normal("slope_series", 0.0, config.series_slope_scale, dims=("series", "segment"))
-        log_mu = level[:, None] + pt.dot(slope, dur.T)
+        log_mu = level[:, None] + small_dot(slope, dur.T)
         if F.shape[1]:
             season_cat = pm.Normal("season_cat", 0.0, 0.3, dims=("category", "fourier"))
-            log_mu = log_mu + pt.dot(season_cat[ci], F.T)
+            log_mu = log_mu + small_dot(season_cat[ci], F.T)
         if X.shape[1]:
             shock_cat = pm.Normal("shock_cat", 0.0, 0.5, dims=("category", "shock"))
-            log_mu = log_mu + pt.dot(shock_cat[ci], X.T)
+            log_mu = log_mu + small_dot(shock_cat[ci], X.T)
         if config.series_level_walk:
             # x[s, 0] = 0, x[s, t] = x[s, t-1] + level_sd[c] e[s, t], non-centred: the innovations e are the free
             # variables. The walk starts at zero so that it and the series' level do not trade off.
@@ -449,14 +461,14 @@ def fit(data: SeriesSet, config: ModelConfig, sampler: Sampler, seed: int,
         # walk's tilt and the slopes trade off, and the sampler crawls along that ridge. A category's or all series'
         # level, trend, seasonality and shocks are free to take the rest; an area's trend is held close to its
         # category's (area_slope_scale), so an area's walk gives up only its mean, and keeps its drift.
-        full = residual_projection(np.column_stack([np.ones(len(periods)), dur, F, X]))
-        mean_only = residual_projection(np.ones((len(periods), 1)))
+        full = residual_basis(np.column_stack([np.ones(len(periods)), dur, F, X]))
+        mean_only = residual_basis(np.ones((len(periods), 1)))
         for group, idx in walk_groups(ai, ci).items():
             if group != "series" and getattr(config, f"{group}_level_walk"):
                 project = mean_only if group == "area" else full
                 sd = pm.HalfNormal(f"{group}_walk_sd", 0.05, dims=group)
                 z = walk_innovations(f"{group}_walk_z", getattr(config, f"{group}_walk_df"), (group, "step"))
-                walk = pt.dot(walk_from_zero(sd, z), project)
+                walk = residual(walk_from_zero(sd, z), project)
                 pm.Deterministic(f"{group}_walk_last", walk[:, -1], dims=group)
                 log_mu = log_mu + walk[idx]
         alpha = pm.LogNormal("alpha", np.log(30.0), 1.5, dims="category")

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.models import Diagnostics, convergence
+from workbench.models.likelihood import small_dot
 from workbench.models.negbin import Shock, damped_years, fourier, residual_projection, shock_matrix
 from workbench.models.sampling import sample
 
@@ -221,14 +222,14 @@ def fit(d: Design, config: NowcastConfig, sampler, seed: int, label: str = "the 
         log_mu = level[:, None] + slope[:, None] * tau[None, :]
         if n_fourier:
             season = pm.Normal("season", 0.0, 0.3, dims=("group", "fourier"))
-            log_mu = log_mu + pt.dot(season, F.T)
+            log_mu = log_mu + small_dot(season, F.T)
         if shocks:
             shock = pm.Normal("shock_effect", 0.0, 0.5, dims=("group", "shock"))
-            log_mu = log_mu + pt.dot(shock, X.T)
+            log_mu = log_mu + small_dot(shock, X.T)
         walk_sd = pm.HalfNormal("walk_sd", config.walk_sd, dims="group")
         z = pm.Normal("walk_z", 0.0, 1.0, dims=("group", "knot"))
         knots = walk_sd[:, None] * pt.concatenate([pt.zeros((G, 1)), pt.cumsum(z, axis=1)], axis=1)
-        walk = pt.dot(pt.dot(knots, W), P)
+        walk = small_dot(knots, W @ P)  # the knots' path, less what the level, trend, seasons and shocks describe
         pm.Deterministic("walk_last", walk[:, -1], dims="group")
         log_mu = pm.Deterministic("log_mu", log_mu + walk, dims=("group", "month"))
         csum = pt.concatenate([pt.zeros((G, 1)), pt.cumsum(pt.exp(log_mu), axis=1)], axis=1)
@@ -241,7 +242,7 @@ def fit(d: Design, config: NowcastConfig, sampler, seed: int, label: str = "the 
             steps = pt.concatenate([pt.zeros((n_ratio, G, 1)), pt.cumsum(rz, axis=2)], axis=2)
             steps = steps - steps.mean(axis=2, keepdims=True)
             lr_knots = r0[:, :, None] + config.ratio_drift_sd * steps
-            lr = pm.Deterministic("log_ratio", pt.dot(lr_knots, Wr), dims=("ratio_source", "group", "month"))
+            lr = pm.Deterministic("log_ratio", small_dot(lr_knots, Wr), dims=("ratio_source", "group", "month"))
             # Reference observations read a row of zeros (ratio 1) appended after the learnt ones.
             padded = pt.concatenate([lr, pt.zeros((1, G, T))], axis=0).flatten()
             expected = expected * pt.exp(padded[(np.where(ri >= 0, ri, n_ratio) * G + gi) * T + mid])

@@ -36,6 +36,7 @@ import numpy as np
 
 from workbench.models import convergence
 from workbench.models.effects import Effect, negbin_draws
+from workbench.models.likelihood import small_dot
 from workbench.models.sampling import sample_reused
 
 
@@ -129,13 +130,26 @@ def _build(J: int, span: int, data: dict):
         lag = np.subtract.outer(np.arange(span), np.arange(span)).astype(float)
         L = pt.switch(lag >= 0, rho ** pt.maximum(lag, 0.0), 0.0)
         L = pt.set_subtensor(L[:, 0], L[:, 0] / pt.sqrt(1 - rho**2))
-        eta = pm.Deterministic("eta", sigma * pt.dot(L, e), dims="pre")
-        synth = pt.dot(w, v["x"])
+        eta = pm.Deterministic("eta", sigma * small_dot(e, L.T), dims="pre")
+        synth = small_dot(w, v["x"])
         alpha = pm.LogNormal("alpha", np.log(200.0), 2.0)
         mu = pt.exp(v["log_m"] + a + pt.log(synth) + eta)
         logp = pm.logp(pm.NegativeBinomial.dist(mu=mu, alpha=alpha), v["y"])
         pm.Potential("y_loglik", (v["use"] * logp).sum())
     return model
+
+
+#: The synthetic control's main fit draws this many times the sampler's draws: its weights and the discrepancy's scale
+#: mix slowly (bulk ESS about an eighth of the draws on the demo), and with numba the extra draws take seconds.
+DRAWS_FACTOR = 2
+
+
+def main_sampler(sampler):
+    """The sampler of a synthetic control whose figures are reported: :data:`DRAWS_FACTOR` times the draws (the
+    placebo refits behind the checks keep :func:`workbench.models.sampling.check_sampler`'s)."""
+    from dataclasses import replace
+
+    return replace(sampler, draws=sampler.draws * DRAWS_FACTOR)
 
 
 def fit(data: SynthData, sampler, seed: int, concentration: float = 0.2, label: str = "the synthetic control",
